@@ -1,0 +1,6 @@
+"""newsbot's library: page layout to articles, the SQLite store, tokens, BM25, answering, evaluation."""
+
+from retrieval.errors import NewsbotError
+from retrieval.models import Answer, Article, ArticleRef, Hit, Page
+
+__all__ = ["Answer", "Article", "ArticleRef", "Hit", "NewsbotError", "Page"]

@@ -1,0 +1,18 @@
+"""Where the bundled data lives, in a wheel install and in a source checkout alike."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
+_SOURCE_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_dir() -> Path:
+    """The bundled `data/` folder: inside the installed package, else the checkout's."""
+    return _PACKAGE_DATA if _PACKAGE_DATA.is_dir() else _SOURCE_DATA
+
+
+def bundled_pages() -> list[Path]:
+    """The page text files of the bundled corpus."""
+    return sorted((data_dir() / "pages").glob("*.txt"))
