@@ -1,0 +1,25 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED_PAGE = REPO / "data" / "pages" / "xining-evening-news-2024-08-22-page.txt"
+CMRC_TRIAL = REPO.parent / "shared" / "data" / "cmrc2018_trial.json"
+
+
+@pytest.fixture
+def seed_page_text() -> str:
+    """The bundled seed page as text."""
+    return SEED_PAGE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def cmrc_trial() -> Path:
+    """The CMRC 2018 trial file from ../shared/data, or a skip when this checkout has none."""
+    if not CMRC_TRIAL.is_file():
+        pytest.skip(f"CMRC 2018 trial set not found at {CMRC_TRIAL} (licensed data, not in the repo)")
+    return CMRC_TRIAL
