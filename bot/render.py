@@ -5,3 +5,144 @@ one place.
 """
 
 from __future__ import annotations
+
+import html
+import re
+
+from retrieval.models import Answer, Article, ArticleRef
+
+# --- Telegram HTML (issue 5) -------------------------------------------------
+
+TELEGRAM_LIMIT = 4096
+_TAG = re.compile(r"<[^>]*>")
+# Sentence ends where an over-long paragraph may be cut (Chinese and Western punctuation).
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
+
+
+def utf16_length(text: str) -> int:
+    """Length in UTF-16 code units, the unit Telegram counts message length in."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def telegram_length(text_html: str) -> int:
+    """Length Telegram counts for an HTML message: visible text after tags and entities."""
+    return utf16_length(html.unescape(_TAG.sub("", text_html)))
+
+
+def source_html(ref: ArticleRef) -> str:
+    """The source line: 《title》, reporters, paper and date, escaped."""
+    parts = [f"《{html.escape(ref.title)}》"]
+    if ref.reporters:
+        parts.append("记者 " + html.escape("、".join(ref.reporters)))
+    parts.extend(html.escape(x) for x in (ref.source, ref.date) if x)
+    return "来源：" + " · ".join(parts)
+
+
+def highlight_html(text: str, words: list[str]) -> str:
+    """`text` escaped, with each occurrence of `words` underlined (longest word wins)."""
+    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    if not words:
+        return html.escape(text)
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(html.escape(text[last : m.start()]))
+        out.append(f"<u>{html.escape(m.group())}</u>")
+        last = m.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
+
+
+def answer_html(answer: Answer) -> str:
+    """The Telegram card: short answer in bold, the evidence sentence quoted, the source line.
+
+    When nothing was found it says so plainly and names the nearest article as a hint.
+    """
+    if not answer.found:
+        lines = ["没有在报纸里找到这个问题的答案。"]
+        if answer.hits:
+            lines.append(f"最接近的文章：《{html.escape(answer.hits[0].title)}》")
+        return "\n".join(lines)
+    lines = [f"<b>{html.escape(answer.answer)}</b>"]
+    if answer.evidence and answer.evidence != answer.answer:
+        lines.append(f"<blockquote>{highlight_html(answer.evidence, answer.matched)}</blockquote>")
+    if answer.article:
+        lines.append(source_html(answer.article))
+    return "\n".join(lines)
+
+
+def snippet(text: str, limit: int = 80) -> str:
+    """The first `limit` characters of `text`, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
+def hits_html(answer: Answer, start: int = 1) -> str:
+    """The hits after the first as a numbered list (title and a snippet), for `更多结果`."""
+    hits = answer.hits[start:]
+    if not hits:
+        return "没有更多结果了。"
+    lines = [f"<b>更多结果：{html.escape(answer.question)}</b>"]
+    for n, hit in enumerate(hits, 1):
+        title = html.escape(hit.title)
+        lines.append(f"\n{n}. <b>《{title}》</b>\n{html.escape(snippet(hit.text))}")
+    return "\n".join(lines)
+
+
+def split_paragraph(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Cut a paragraph longer than `limit` at sentence ends (hard only inside a sentence that is
+    too long by itself); a paragraph that fits comes back whole."""
+    pieces: list[str] = []
+    current = ""
+    for sentence in (s for s in _SENTENCE_END.split(text) if s):
+        if current and utf16_length(current + sentence) > limit:
+            pieces.append(current)
+            current = ""
+        current += sentence
+        while utf16_length(current) > limit:
+            cut = _fit(current, limit)
+            pieces.append(current[:cut])
+            current = current[cut:]
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _fit(text: str, limit: int) -> int:
+    """How many leading characters of `text` fit in `limit` UTF-16 units."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += utf16_length(ch)
+        if used > limit:
+            return i
+    return len(text)
+
+
+def pack_messages(blocks: list[str], limit: int = TELEGRAM_LIMIT, sep: str = "\n\n") -> list[str]:
+    """Join HTML blocks (each within `limit`) into as few messages as fit Telegram's limit,
+    breaking only between blocks."""
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = current + sep + block if current else block
+        if current and telegram_length(candidate) > limit:
+            messages.append(current)
+            candidate = block
+        current = candidate
+    if current:
+        messages.append(current)
+    return messages
+
+
+def article_messages(article: Article, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """The whole article as Telegram HTML messages of at most `limit` characters, split at
+    paragraph boundaries (an over-long paragraph at sentence ends)."""
+    head = [f"<b>{html.escape(article.title)}</b>"]
+    if article.subtitle:
+        head.append(html.escape(article.subtitle))
+    byline = [x for x in ("、".join(article.reporters), article.source, article.date) if x]
+    if byline:
+        head.append("<i>" + html.escape(" · ".join(byline)) + "</i>")
+    blocks = ["\n".join(head)]
+    for paragraph in article.paragraphs:
+        blocks.extend(html.escape(p) for p in split_paragraph(paragraph, limit))
+    return pack_messages(blocks, limit)
