@@ -21,7 +21,7 @@ from retrieval.models import Article, ArticleRef
 
 log = logging.getLogger(__name__)
 
-KINDS = ("page", "jsonl")
+KINDS = ("page", "jsonl", "squad")
 
 
 @dataclass

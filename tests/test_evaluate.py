@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
 from retrieval import metrics
+from retrieval.errors import NewsbotError
+from retrieval.squad import ingest_squad, load_squad
+from retrieval.store import Store
+
+DATA = Path(__file__).parent / "data"
+EVAL_SQUAD = DATA / "eval_squad.json"
 
 
 @pytest.mark.parametrize(
@@ -95,3 +102,67 @@ def test_abstention_without_unanswerable_questions_is_not_measured():
     got = metrics.abstention([True, True], [False, False])
     assert math.isnan(got.precision) and math.isnan(got.recall)
     assert got.false_rate == 0.0
+
+
+# --- SQuAD-format files -------------------------------------------------------------------
+
+
+def test_squad_passages_become_articles_split_at_line_breaks():
+    squad = load_squad(EVAL_SQUAD)
+    assert [a.title for a in squad.articles] == ["青湖公园", "雪豹"]
+    assert squad.articles[0].paragraphs == [
+        "青湖公园位于城东区，始建于1985年。",
+        "公园占地12公顷，以湖景闻名。",
+        "每年五月举办郁金香花展。",
+    ]
+
+
+def test_squad_gold_paragraph_is_the_one_holding_answer_start():
+    by_id = {q.id: q for q in load_squad(EVAL_SQUAD).questions}
+    assert (by_id["A1-0"].article, by_id["A1-0"].paragraph) == (0, 0)
+    assert (by_id["A1-1"].article, by_id["A1-1"].paragraph) == (0, 1)
+    assert (by_id["B1-0"].article, by_id["B1-0"].paragraph) == (1, 0)
+    assert by_id["A1-1"].answers == ["12公顷"]  # duplicate references counted once
+
+
+def test_squad_answer_start_off_by_one_still_finds_the_paragraph():
+    """A1-2's offset points at the line break before 每年五月, which would name paragraph 1."""
+    question = next(q for q in load_squad(EVAL_SQUAD).questions if q.id == "A1-2")
+    assert question.paragraph == 2
+
+
+def test_squad_impossible_questions_are_unanswerable():
+    question = next(q for q in load_squad(EVAL_SQUAD).questions if q.id == "A1-3")
+    assert question.answers == [] and question.paragraph is None
+
+
+def test_squad_ingest_maps_gold_paragraphs_to_store_ids_and_is_idempotent():
+    squad = load_squad(EVAL_SQUAD)
+    with Store() as store:
+        ids = ingest_squad(store, squad)
+        assert ingest_squad(store, squad) == ids
+        assert store.paragraph(ids[(0, 2)])["text"] == "每年五月举办郁金香花展。"
+        assert store.stats()["articles"] == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "fault"),
+    [
+        ("{", "not valid JSON"),
+        ('{"version": 1}', "'data'"),
+        ('{"data": [{"title": "t", "paragraphs": [{"context": "c", "qas": [{}]}]}]}',
+         "data[0].paragraphs[0].qas[0]"),
+    ],
+)
+def test_malformed_squad_file_names_the_file_and_entry(tmp_path, content, fault):
+    path = tmp_path / "bad.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(NewsbotError, match="bad.json") as caught:
+        load_squad(path)
+    assert fault in str(caught.value)
+
+
+def test_cmrc_trial_loads_every_passage_and_question(cmrc_trial):
+    squad = load_squad(cmrc_trial)
+    assert len(squad.articles) == 256 and len(squad.questions) == 1002
+    assert all(q.paragraph is not None for q in squad.questions)
