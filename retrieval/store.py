@@ -46,10 +46,10 @@ class Store:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        if self.path is None:
-            self.db = sqlite_utils.Database(memory=True)
-        else:
-            self.db = sqlite_utils.Database(self.path)
+        try:
+            self.db = sqlite_utils.Database(self.path or ":memory:")
+        except sqlite3.Error as exc:
+            raise NewsbotError(f"{self.path}: cannot open database ({exc})") from None
         try:
             if self.path is not None:
                 self.db.enable_wal()
@@ -57,7 +57,7 @@ class Store:
             self._create_schema()
         except sqlite3.DatabaseError as exc:
             self.db.close()
-            raise NewsbotError(f"{self.path}: not a newsbot database ({exc})") from exc
+            raise NewsbotError(f"{self.path}: not a usable newsbot database ({exc})") from None
 
     def _create_schema(self) -> None:
         """Create the tables and indexes that are missing; safe to run on every open."""
