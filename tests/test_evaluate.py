@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import metrics
+from retrieval import evaluate, metrics
 from retrieval.errors import NewsbotError
+from retrieval.models import Answer, Hit
 from retrieval.squad import ingest_squad, load_squad
 from retrieval.store import Store
 
 DATA = Path(__file__).parent / "data"
 EVAL_SQUAD = DATA / "eval_squad.json"
+EVAL_GOLD = DATA / "eval_gold.jsonl"
 
 
 @pytest.mark.parametrize(
@@ -150,8 +152,10 @@ def test_squad_ingest_maps_gold_paragraphs_to_store_ids_and_is_idempotent():
     [
         ("{", "not valid JSON"),
         ('{"version": 1}', "'data'"),
-        ('{"data": [{"title": "t", "paragraphs": [{"context": "c", "qas": [{}]}]}]}',
-         "data[0].paragraphs[0].qas[0]"),
+        (
+            '{"data": [{"title": "t", "paragraphs": [{"context": "c", "qas": [{}]}]}]}',
+            "data[0].paragraphs[0].qas[0]",
+        ),
     ],
 )
 def test_malformed_squad_file_names_the_file_and_entry(tmp_path, content, fault):
@@ -166,3 +170,148 @@ def test_cmrc_trial_loads_every_passage_and_question(cmrc_trial):
     squad = load_squad(cmrc_trial)
     assert len(squad.articles) == 256 and len(squad.questions) == 1002
     assert all(q.paragraph is not None for q in squad.questions)
+
+
+# --- gold sets and the evaluation run -----------------------------------------------------
+
+
+# Canned replies per question: (answer, cited paragraph id or None, hit paragraph ids).
+STUB_ANSWERS = {
+    "青湖公园始建于哪一年？": ("1985年", 1, [1, 2]),
+    "那占地多少？": ("12公顷，以湖景闻名", 2, [4, 2]),
+    "雪豹栖息在海拔多少米以上？": (None, None, [1, 4]),
+    "郁金香花展在几月？": ("每年五月", 3, [1, 3]),
+    "青湖公园门票多少钱？": (None, None, [1]),
+    "雪豹吃什么？": ("雪豹", 4, [4]),
+}
+
+
+class StubBot:
+    """Answers from a table instead of searching; evidence is the cited paragraph's text."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.conversations: dict[str, object] = {}
+
+    def hit(self, pid: int) -> Hit:
+        row = self.store.paragraph(pid)
+        title = self.store.article_ref(row["article_id"]).title
+        return Hit(pid, row["article_id"], title, 1.0, row["text"])
+
+    def ask(self, question: str, conversation: object) -> Answer:
+        self.conversations[question] = conversation
+        text, cited, hit_ids = STUB_ANSWERS[question]
+        article = (
+            self.store.article_ref(self.store.paragraph(cited)["article_id"]) if cited else None
+        )
+        return Answer(
+            question=question,
+            answer=text,
+            evidence=self.store.paragraph(cited)["text"] if cited else None,
+            qtype="other",
+            score=1.0,
+            article=article,
+            paragraph_id=cited,
+            hits=[self.hit(pid) for pid in hit_ids],
+            ms=0.0,
+        )
+
+
+@pytest.fixture
+def stub_run():
+    """The tiny gold file asked of the stub over a store holding the tiny SQuAD passages."""
+    with Store() as store:
+        ingest_squad(store, load_squad(EVAL_SQUAD))  # paragraphs 1-3: 青湖公园, 4: 雪豹
+        bot = StubBot(store)
+        outcomes = evaluate.run(evaluate.load_gold(EVAL_GOLD), bot.ask, new_conversation=object)
+        yield bot, outcomes
+
+
+def test_metrics_agree_with_a_hand_count(stub_run):
+    """Worked out by hand from STUB_ANSWERS and eval_gold.jsonl:
+
+    paragraph ranks (g1-g4): 1; 1 (cited paragraph 2 goes before hit 4); 2 (abstained, the
+    answer-bearing paragraph 4 is the second hit); 1 (gold paragraph_id 3 cited) →
+    R@1 = 3/4, R@3 = 1, MRR = (1 + 1 + 1/2 + 1) / 4 = 7/8.
+    article ranks (g1-g3 name one): 1, 1, 2 → R@1 = 2/3, MRR = (1 + 1 + 1/2) / 3 = 5/6.
+    evidence holds an answer for g1, g2, g4, not for the abstained g3 → 3/4.
+    EM: only g1 → 1/4. F1: g1 1; g2 12|公|顷 of 8 predicted tokens: P 3/8, R 1 → 6/11;
+    g3 0; g4 五月 of 每年五月: P 1/2, R 1 → 2/3; mean (1 + 6/11 + 2/3) / 4 = 73/132.
+    abstained on g3 (answerable) and g5 (not): precision 1/2, recall 1/2 (g6 answered),
+    false abstention 1/4. All correct: g1 and g5 → 2/6.
+    """
+    s = evaluate.summarize(stub_run[1], ks=[1, 3])
+    assert (s.questions, s.answerable, s.unanswerable, s.with_article) == (6, 4, 2, 3)
+    assert s.paragraph_recall == {1: 0.75, 3: 1.0}
+    assert s.paragraph_mrr == pytest.approx(7 / 8)
+    assert s.article_recall == {1: pytest.approx(2 / 3), 3: 1.0}
+    assert s.article_mrr == pytest.approx(5 / 6)
+    assert s.evidence == 0.75
+    assert s.exact_match == 0.25
+    assert s.f1 == pytest.approx(73 / 132)
+    assert (s.abstention.precision, s.abstention.recall) == (0.5, 0.5)
+    assert s.abstention.false_rate == 0.25
+    assert s.accuracy == pytest.approx(1 / 3)
+
+
+def test_by_qtype_groups_largest_first(stub_run):
+    """number: g2, g3, g5; time: g1, g4; other: g6."""
+    groups = evaluate.by_qtype(stub_run[1], ks=[1])
+    assert list(groups) == ["number", "time", "other"]
+    assert [g.questions for g in groups.values()] == [3, 2, 1]
+    assert groups["time"].exact_match == 0.5
+    assert groups["number"].abstention.recall == 1.0  # g5 abstained
+
+
+def test_follow_up_shares_its_predecessors_conversation(stub_run):
+    conversations = stub_run[0].conversations
+    assert conversations["那占地多少？"] is conversations["青湖公园始建于哪一年？"]
+    assert (
+        conversations["雪豹栖息在海拔多少米以上？"] is not conversations["青湖公园始建于哪一年？"]
+    )
+
+
+def test_thresholds_name_each_failed_gate(stub_run):
+    summary = evaluate.summarize(stub_run[1], ks=[1])
+    limits = {"--min-article-at-1": 0.6, "--min-answer": 0.5, "--max-false-abstain": 0.2}
+    assert evaluate.check_thresholds(summary, limits) == [
+        "answer EM 0.250 < 0.5 --min-answer",
+        "false abstain 0.250 > 0.2 --max-false-abstain",
+    ]
+
+
+def test_threshold_on_an_unmeasured_figure_fails():
+    outcome = evaluate.score(
+        evaluate.GoldQuestion("q", "问", ["答"]),
+        Answer("问", "答", "答。", "other", 1.0, None, None, [], 0.0),
+        1.0,
+    )
+    summary = evaluate.summarize([outcome], ks=[1])
+    assert evaluate.check_thresholds(summary, {"--min-abstain-recall": 0.9}) == [
+        "abstain recall not measured (no question measures it) --min-abstain-recall"
+    ]
+
+
+def test_follows_an_unknown_id_names_the_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "a", "question": "问", "answers": [], "follows": "z"}\n', "utf-8")
+    with pytest.raises(NewsbotError, match=r"gold.jsonl:1: follows 'z'"):
+        evaluate.run(evaluate.load_gold(gold), lambda q, c: None)
+
+
+@pytest.mark.parametrize(
+    ("line", "fault"),
+    [
+        ("not json", "not a JSON object"),
+        ("[1]", "not a JSON object"),
+        ('{"question": "问"}', "needs 'question'"),
+        ('{"question": "问", "answers": "答"}', "'answers' must be list"),
+        ('{"question": "问", "answers": [], "qtype": 3}', "'qtype' must be str"),
+    ],
+)
+def test_malformed_gold_line_names_file_and_line(tmp_path, line, fault):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"question": "好", "answers": ["好"]}\n' + line + "\n", "utf-8")
+    with pytest.raises(NewsbotError, match=r"gold.jsonl:2: ") as caught:
+        evaluate.load_gold(gold)
+    assert fault in str(caught.value)

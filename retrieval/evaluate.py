@@ -1,0 +1,348 @@
+"""Gold question sets run through an answer function, scored per question and summarised.
+
+The answer function is injected (`Ask`), so the same run scores `answer()`, a baseline or a
+stub in tests. Follow-up questions share one conversation, chained by their `follows` ids.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from retrieval import metrics
+from retrieval.errors import NewsbotError
+from retrieval.models import Answer, Hit
+
+log = logging.getLogger(__name__)
+
+# (question, conversation or None) -> Answer
+Ask = Callable[[str, Any], Answer]
+
+
+@dataclass
+class GoldQuestion:
+    """A question with its reference answers (none = the corpus cannot answer it)."""
+
+    id: str
+    question: str
+    answers: list[str]
+    article_title: str | None = None
+    paragraph_id: int | None = None
+    qtype: str | None = None
+    follows: str | None = None
+    where: str = ""  # "file:line" or a SQuAD entry, for messages
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers)
+
+
+def _optional(obj: dict, key: str, kind: type, where: str):
+    value = obj.get(key)
+    if value is not None and not isinstance(value, kind):
+        raise NewsbotError(f"{where}: {key!r} must be {kind.__name__}, not {value!r}")
+    return value
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    """Read a JSONL gold set; errors name the file and line at fault."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except OSError as exc:
+        raise NewsbotError(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise NewsbotError(f"{path}: not UTF-8 ({exc.reason})") from exc
+    questions = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            raise NewsbotError(f"{where}: not a JSON object ({exc})") from exc
+        if not isinstance(obj, dict):
+            raise NewsbotError(f"{where}: not a JSON object")
+        question = _optional(obj, "question", str, where)
+        answers = _optional(obj, "answers", list, where)
+        if not question or answers is None or not all(isinstance(a, str) for a in answers):
+            raise NewsbotError(f"{where}: needs 'question' (text) and 'answers' (list of text)")
+        questions.append(
+            GoldQuestion(
+                id=str(obj.get("id") or f"{path.name}:{number}"),
+                question=question,
+                answers=[a for a in answers if a.strip()],
+                article_title=_optional(obj, "article_title", str, where),
+                paragraph_id=_optional(obj, "paragraph_id", int, where),
+                qtype=_optional(obj, "qtype", str, where),
+                follows=_optional(obj, "follows", str, where),
+                where=where,
+            )
+        )
+    return questions
+
+
+@dataclass
+class Outcome:
+    """One question's answer and how it scores against the gold."""
+
+    gold: GoldQuestion
+    answer: Answer
+    ms: float
+    paragraph_rank: int | None  # 1-based; gold paragraph, else the first answer-bearing one
+    article_rank: int | None  # 1-based; None without a gold article or when not retrieved
+
+    @property
+    def qtype(self) -> str:
+        """The gold set's question type, else the one the answerer detected."""
+        return self.gold.qtype or self.answer.qtype
+
+    @property
+    def abstained(self) -> bool:
+        return not self.answer.found
+
+    @property
+    def evidence_ok(self) -> bool:
+        found, evidence = self.answer.found, self.answer.evidence
+        return found and metrics.contains_answer(evidence, self.gold.answers)
+
+    @property
+    def exact_match(self) -> float:
+        return metrics.exact_match(self.answer.answer, self.gold.answers)
+
+    @property
+    def f1(self) -> float:
+        return metrics.f1_score(self.answer.answer, self.gold.answers)
+
+    @property
+    def correct(self) -> bool:
+        """Right by the strictest reading: abstained when it should, else exact and sourced."""
+        if not self.gold.answerable:
+            return self.abstained
+        return self.exact_match == 1.0 and self.evidence_ok
+
+
+def presented_hits(answer: Answer) -> list[Hit]:
+    """The paragraphs in the order a reader meets them: the cited one first, then the rest."""
+    if not answer.found:
+        return list(answer.hits)
+    cited = [h for h in answer.hits if h.paragraph_id == answer.paragraph_id]
+    return cited + [h for h in answer.hits if h.paragraph_id != answer.paragraph_id]
+
+
+def _rank(items: Iterable, want: Callable[[Any], bool]) -> int | None:
+    return next((i for i, item in enumerate(items, start=1) if want(item)), None)
+
+
+def score(gold: GoldQuestion, answer: Answer, ms: float) -> Outcome:
+    """Rank the gold paragraph and article among what the answer presents."""
+    hits = presented_hits(answer)
+    paragraph_rank = None
+    if gold.paragraph_id is not None:
+        paragraph_rank = _rank(hits, lambda h: h.paragraph_id == gold.paragraph_id)
+    elif gold.answerable:
+        paragraph_rank = _rank(hits, lambda h: metrics.contains_answer(h.text, gold.answers))
+    article_rank = None
+    if gold.article_title and gold.answerable:
+        titles = [h.title for h in hits]
+        if answer.found and answer.article is not None:
+            titles.insert(0, answer.article.title)
+        want = metrics.strip_punctuation(gold.article_title)
+        unique = dict.fromkeys(metrics.strip_punctuation(t) for t in titles)
+        article_rank = _rank(unique, lambda t: t == want)
+    return Outcome(gold, answer, ms, paragraph_rank, article_rank)
+
+
+def run(
+    questions: Sequence[GoldQuestion],
+    ask: Ask,
+    new_conversation: Callable[[], Any] = lambda: None,
+) -> list[Outcome]:
+    """Ask every question in order; a `follows` question continues its predecessor's chat."""
+    conversations: dict[str, Any] = {}
+    outcomes = []
+    for gold in questions:
+        if gold.follows is None:
+            conversation = new_conversation()
+        elif gold.follows in conversations:
+            conversation = conversations[gold.follows]
+        else:
+            raise NewsbotError(
+                f"{gold.where}: follows {gold.follows!r}, which no earlier question has as id"
+            )
+        if gold.id in conversations:
+            raise NewsbotError(f"{gold.where}: id {gold.id!r} is used twice")
+        conversations[gold.id] = conversation
+        start = time.perf_counter()
+        answer = ask(gold.question, conversation)
+        ms = (time.perf_counter() - start) * 1000
+        outcomes.append(score(gold, answer, ms))
+        log.debug("%s %s -> %s", gold.id, gold.question, answer.answer)
+    return outcomes
+
+
+@dataclass
+class Summary:
+    """The metrics of a set of outcomes; NaN where no question measures a metric."""
+
+    questions: int
+    answerable: int
+    unanswerable: int
+    paragraph_recall: dict[int, float]
+    paragraph_mrr: float
+    with_article: int
+    article_recall: dict[int, float]
+    article_mrr: float
+    evidence: float
+    exact_match: float
+    f1: float
+    abstention: metrics.Abstention
+    p50_ms: float
+    p95_ms: float
+    accuracy: float  # share of outcomes that are `correct`
+
+    def to_json(self) -> dict:
+        """Plain data with NaN as null, so the output is valid JSON."""
+
+        def clean(value):
+            if isinstance(value, float) and math.isnan(value):
+                return None
+            if isinstance(value, dict):
+                return {k: clean(v) for k, v in value.items()}
+            if isinstance(value, metrics.Abstention):
+                return clean(vars(value).copy())
+            return value
+
+        return {k: clean(v) for k, v in vars(self).items()}
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else math.nan
+
+
+def summarize(outcomes: Sequence[Outcome], ks: Sequence[int]) -> Summary:
+    """Retrieval, evidence, answer, abstention and latency figures over `outcomes`.
+
+    Recall@1 is always computed, since the quality gates read it.
+    """
+    ks = sorted(set(ks) | {1})
+    answerable = [o for o in outcomes if o.gold.answerable]
+    with_article = [o for o in answerable if o.gold.article_title]
+    paragraph_ranks = [o.paragraph_rank for o in answerable]
+    article_ranks = [o.article_rank for o in with_article]
+    latencies = [o.ms for o in outcomes]
+    return Summary(
+        questions=len(outcomes),
+        answerable=len(answerable),
+        unanswerable=len(outcomes) - len(answerable),
+        paragraph_recall={k: metrics.recall_at_k(paragraph_ranks, k) for k in ks},
+        paragraph_mrr=metrics.mean_reciprocal_rank(paragraph_ranks),
+        with_article=len(with_article),
+        article_recall={k: metrics.recall_at_k(article_ranks, k) for k in ks},
+        article_mrr=metrics.mean_reciprocal_rank(article_ranks),
+        evidence=_mean([float(o.evidence_ok) for o in answerable]),
+        exact_match=_mean([o.exact_match for o in answerable]),
+        f1=_mean([o.f1 for o in answerable]),
+        abstention=metrics.abstention(
+            [o.gold.answerable for o in outcomes], [o.abstained for o in outcomes]
+        ),
+        p50_ms=metrics.percentile(latencies, 50),
+        p95_ms=metrics.percentile(latencies, 95),
+        accuracy=_mean([float(o.correct) for o in outcomes]),
+    )
+
+
+def by_qtype(outcomes: Sequence[Outcome], ks: Sequence[int]) -> dict[str, Summary]:
+    """One summary per question type, largest group first."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault(outcome.qtype, []).append(outcome)
+    ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
+    return {qtype: summarize(group, ks) for qtype, group in ordered}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A quality gate: a command-line option bounding one summary figure."""
+
+    option: str
+    label: str
+    value: Callable[[Summary], float]
+    minimum: bool  # True: the figure must be >= the limit; False: <=
+
+
+THRESHOLDS = (
+    Threshold("--min-article-at-1", "article@1", lambda s: s.article_recall[1], True),
+    Threshold("--min-paragraph-at-1", "paragraph@1", lambda s: s.paragraph_recall[1], True),
+    Threshold("--min-evidence", "evidence@1", lambda s: s.evidence, True),
+    Threshold("--min-answer", "answer EM", lambda s: s.exact_match, True),
+    Threshold("--min-f1", "answer F1", lambda s: s.f1, True),
+    Threshold("--min-abstain-recall", "abstain recall", lambda s: s.abstention.recall, True),
+    Threshold("--max-false-abstain", "false abstain", lambda s: s.abstention.false_rate, False),
+)
+
+
+def check_thresholds(summary: Summary, limits: dict[str, float]) -> list[str]:
+    """One line per gate in `limits` (keyed by option) that the summary does not meet."""
+    failures = []
+    for gate in THRESHOLDS:
+        if gate.option not in limits:
+            continue
+        limit, got = limits[gate.option], gate.value(summary)
+        if math.isnan(got):
+            failures.append(f"{gate.label} not measured (no question measures it) {gate.option}")
+        elif (got < limit) if gate.minimum else (got > limit):
+            sign = "<" if gate.minimum else ">"
+            failures.append(f"{gate.label} {got:.3f} {sign} {limit} {gate.option}")
+    return failures
+
+
+def _rows(summary: Summary) -> list[tuple[str, str]]:
+    """(label, formatted value) pairs for the text table, in reading order."""
+
+    def rate(value: float) -> str:
+        return "-" if math.isnan(value) else f"{value:.3f}"
+
+    def ms(value: float) -> str:
+        return "-" if math.isnan(value) else f"{value:.1f}"
+
+    rows = [
+        ("questions", str(summary.questions)),
+        ("  answerable", str(summary.answerable)),
+        ("  unanswerable", str(summary.unanswerable)),
+    ]
+    rows += [(f"paragraph R@{k}", rate(v)) for k, v in summary.paragraph_recall.items()]
+    rows.append(("paragraph MRR", rate(summary.paragraph_mrr)))
+    rows += [(f"article R@{k}", rate(v)) for k, v in summary.article_recall.items()]
+    rows.append(("article MRR", rate(summary.article_mrr)))
+    rows += [
+        ("evidence@1", rate(summary.evidence)),
+        ("answer EM", rate(summary.exact_match)),
+        ("answer F1", rate(summary.f1)),
+        ("abstain precision", rate(summary.abstention.precision)),
+        ("abstain recall", rate(summary.abstention.recall)),
+        ("false abstain", rate(summary.abstention.false_rate)),
+        ("all correct", rate(summary.accuracy)),
+        ("latency p50 ms", ms(summary.p50_ms)),
+        ("latency p95 ms", ms(summary.p95_ms)),
+    ]
+    return rows
+
+
+def format_table(columns: dict[str, Summary]) -> str:
+    """Summaries side by side, one column each (overall, per type, or per variant)."""
+    cells = {name: dict(_rows(summary)) for name, summary in columns.items()}
+    labels = [label for label, _ in _rows(next(iter(columns.values())))]
+    width = max(len(label) for label in labels)
+    widths = {name: max(len(name), *(len(v) for v in col.values())) for name, col in cells.items()}
+    lines = [" " * width + "".join(f"  {name:>{widths[name]}}" for name in cells)]
+    for label in labels:
+        values = "".join(f"  {cells[name].get(label, ''):>{widths[name]}}" for name in cells)
+        lines.append(f"{label:<{width}}{values}")
+    return "\n".join(lines)
