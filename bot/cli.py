@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import unicodedata
 from collections.abc import Iterable
@@ -181,3 +182,119 @@ def _clip(text: str, limit: int) -> str:
 # --- eval (issue 4) --------------------------------------------------------
 
 # --- telegram (issue 5) ----------------------------------------------------
+
+
+def _bot_token(token_file: Path | None) -> str:
+    """The bot token from --token-file or $TELEGRAM_BOT_TOKEN; never echoed anywhere."""
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            message = f"{token_file}: cannot read the token file ({exc.strerror})"
+            raise NewsbotError(message) from None
+        if not token:
+            raise NewsbotError(f"{token_file}: the token file is empty")
+        return token
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise NewsbotError("no bot token: set TELEGRAM_BOT_TOKEN or pass --token-file FILE")
+    return token
+
+
+def _host_port(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise click.BadParameter(f"{value!r} is not HOST:PORT")
+    return host, int(port)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File holding the bot token (default: $TELEGRAM_BOT_TOKEN).",
+)
+@click.option(
+    "--base-url",
+    help="Bot API server, the token is appended: e.g. http://127.0.0.1:8081/bot "
+    "(default: Telegram's).",
+)
+@click.option(
+    "--allowed-chats",
+    envvar="NEWSBOT_ALLOWED_CHATS",
+    help="Comma-separated chat ids to serve; other chats are refused (default: all).",
+)
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Questions per user per minute.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=4,
+    show_default=True,
+    help="Threads answering questions.",
+)
+@click.option(
+    "--webhook",
+    metavar="URL",
+    help="Receive updates at this public HTTPS URL instead of long polling.",
+)
+@click.option(
+    "--listen",
+    default="127.0.0.1:8443",
+    show_default=True,
+    callback=_host_port,
+    help="HOST:PORT the webhook server binds (behind your HTTPS proxy).",
+)
+def telegram(
+    db: Path | None,
+    token_file: Path | None,
+    base_url: str | None,
+    allowed_chats: str | None,
+    rate_limit: int,
+    workers: int,
+    webhook: str | None,
+    listen: tuple[str, int],
+) -> None:
+    """Answer questions on Telegram (long polling, or --webhook).
+
+    The token comes from $TELEGRAM_BOT_TOKEN or --token-file; with --webhook, Telegram signs
+    each update with $TELEGRAM_WEBHOOK_SECRET (a random secret when unset).
+
+    Example: TELEGRAM_BOT_TOKEN=123:abc newsbot telegram --allowed-chats 42,-1001234
+    """
+    import secrets
+
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.telegram import Settings, run
+    from bot.telegram_backend import Backend
+    from bot.telegram_limits import parse_chat_ids
+
+    token = _bot_token(token_file)
+    settings = Settings(allowed_chats=parse_chat_ids(allowed_chats), rate_limit=rate_limit)
+    # Startup and serving are logged at INFO even without -v: this is a long-running service.
+    logging.getLogger("bot").setLevel(min(logging.getLogger().level, logging.INFO))
+    backend = Backend.open(open_db(db), workers=workers)
+    secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET") or secrets.token_urlsafe(32)
+    try:
+        run(
+            token,
+            backend,
+            settings,
+            base_url=base_url,
+            webhook=webhook,
+            listen=listen[0],
+            port=listen[1],
+            secret=secret if webhook else None,
+        )
+    except InvalidToken:
+        raise NewsbotError("the Bot API rejected the token (check TELEGRAM_BOT_TOKEN)") from None
+    except NetworkError as exc:
+        where = base_url or "https://api.telegram.org"
+        raise NewsbotError(f"cannot reach the Bot API at {where} ({exc.message})") from None

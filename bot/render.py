@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from retrieval.models import Answer, Article, ArticleRef
+from retrieval.models import Answer, Article, ArticleRef, Hit
 
 # --- Telegram HTML (issue 5) -------------------------------------------------
 
@@ -83,8 +83,7 @@ def hits_html(answer: Answer, start: int = 1) -> str:
         return "没有更多结果了。"
     lines = [f"<b>更多结果：{html.escape(answer.question)}</b>"]
     for n, hit in enumerate(hits, 1):
-        title = html.escape(hit.title)
-        lines.append(f"\n{n}. <b>《{title}》</b>\n{html.escape(snippet(hit.text))}")
+        lines.append(f"\n{n}. {hit_html(hit, 80)}")
     return "\n".join(lines)
 
 
@@ -146,3 +145,20 @@ def article_messages(article: Article, limit: int = TELEGRAM_LIMIT) -> list[str]
     for paragraph in article.paragraphs:
         blocks.extend(html.escape(p) for p in split_paragraph(paragraph, limit))
     return pack_messages(blocks, limit)
+
+
+def hit_html(hit: Hit, limit: int = 600) -> str:
+    """One retrieved paragraph as a card: the article title in bold and the paragraph text."""
+    return f"<b>《{html.escape(hit.title)}》</b>\n{html.escape(snippet(hit.text, limit))}"
+
+
+def corpus_html(stats: dict) -> str:
+    """What the archive holds: which paper, how many articles, which dates."""
+    papers = "、".join(stats.get("sources") or []) or "已收录的报纸"
+    counts = f"{stats['articles']} 篇文章，{stats['paragraphs']} 个段落"
+    lines = [f"收录：{html.escape(papers)}，{counts}"]
+    first, last = stats.get("first_date"), stats.get("last_date")
+    if first:
+        span = first if first == last else f"{first} 至 {last}"
+        lines.append(f"日期：{html.escape(span)}")
+    return "\n".join(lines)
