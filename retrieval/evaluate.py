@@ -17,7 +17,11 @@ from typing import Any
 
 from retrieval import metrics
 from retrieval.errors import NewsbotError
+from retrieval.ingest import ingest_paths, open_store
 from retrieval.models import Answer, Hit
+from retrieval.resources import bundled_pages
+from retrieval.squad import SquadSet, ingest_squad, is_squad, load_squad
+from retrieval.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -346,3 +350,70 @@ def format_table(columns: dict[str, Summary]) -> str:
         values = "".join(f"  {cells[name].get(label, ''):>{widths[name]}}" for name in cells)
         lines.append(f"{label:<{width}}{values}")
     return "\n".join(lines)
+
+
+def _stored_titles(store: Store) -> set[str]:
+    return {metrics.strip_punctuation(row["title"]) for row in store.articles()}
+
+
+def _check_titles(store: Store, questions: Sequence[GoldQuestion]) -> None:
+    """A gold article the store does not hold means the gold set was written for another one."""
+    titles = _stored_titles(store)
+    for gold in questions:
+        if gold.article_title and metrics.strip_punctuation(gold.article_title) not in titles:
+            where = store.path or "the bundled corpus"
+            raise NewsbotError(
+                f"{gold.where}: article_title {gold.article_title!r} is not in {where}; "
+                "was the gold set written for another store?"
+            )
+
+
+def _squad_gold(squad: SquadSet, ids: dict[tuple[int, int], int]) -> list[GoldQuestion]:
+    return [
+        GoldQuestion(
+            id=q.id,
+            question=q.question,
+            answers=q.answers,
+            paragraph_id=None if q.paragraph is None else ids[(q.article, q.paragraph)],
+            where=q.where,
+        )
+        for q in squad.questions
+    ]
+
+
+def prepare(
+    gold_files: Sequence[Path],
+    squad_files: Sequence[Path] = (),
+    haystack: Sequence[Path] = (),
+    db: Path | None = None,
+) -> tuple[Store, list[GoldQuestion]]:
+    """The store to search and the questions to ask.
+
+    Without `db` the store is a temporary one in memory; a `db` that does not exist yet is
+    created. A new store gets the bundled pages when gold JSONL questions are to be asked (they
+    are written about them). SQuAD files in `squad_files` have their passages ingested and
+    their questions asked; those in `haystack` only add their passages, as distractors.
+    """
+    fresh = db is None or not db.exists()
+    store = Store() if db is None else open_store(db, create=True)
+    try:
+        if fresh and gold_files:
+            report = ingest_paths(store, bundled_pages())
+            if not report.ok:
+                raise NewsbotError("; ".join(r.error or "" for r in report.failed))
+        questions: list[GoldQuestion] = []
+        for path in [*squad_files, *haystack]:
+            squad = load_squad(path)
+            ids = ingest_squad(store, squad)
+            if path in squad_files:
+                questions += _squad_gold(squad, ids)
+        for path in gold_files:
+            if is_squad(path):
+                raise NewsbotError(f"{path}: a SQuAD-format file; pass --squad or --with-squad")
+            gold = load_gold(path)
+            _check_titles(store, gold)
+            questions += gold
+    except BaseException:
+        store.close()
+        raise
+    return store, questions

@@ -315,3 +315,44 @@ def test_malformed_gold_line_names_file_and_line(tmp_path, line, fault):
     with pytest.raises(NewsbotError, match=r"gold.jsonl:2: ") as caught:
         evaluate.load_gold(gold)
     assert fault in str(caught.value)
+
+
+# --- which store and questions a run gets -------------------------------------------------
+
+
+def test_squad_run_asks_its_questions_against_its_passages_only():
+    store, questions = evaluate.prepare([], squad_files=[EVAL_SQUAD])
+    with store:
+        assert [a["title"] for a in store.articles()] == ["青湖公园", "雪豹"]
+        by_id = {q.id: q for q in questions}
+        assert len(by_id) == 5
+        assert store.paragraph(by_id["A1-2"].paragraph_id)["text"] == "每年五月举办郁金香花展。"
+        assert by_id["A1-3"].paragraph_id is None and not by_id["A1-3"].answerable
+
+
+def test_haystack_adds_passages_beside_the_bundled_page_but_not_their_questions(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"question": "西宁半马几点开赛？", "answers": ["7时30分"]}\n', "utf-8")
+    store, questions = evaluate.prepare([gold], haystack=[EVAL_SQUAD])
+    with store:
+        documents = store.db.execute("SELECT kind FROM documents ORDER BY id").fetchall()
+        assert documents == [("page",), ("squad",)]
+        assert [q.question for q in questions] == ["西宁半马几点开赛？"]
+
+
+def test_gold_article_missing_from_the_store_is_an_error_naming_the_line():
+    with pytest.raises(NewsbotError, match=r"eval_gold.jsonl:1: article_title '青湖公园'"):
+        evaluate.prepare([EVAL_GOLD])
+
+
+def test_new_db_file_is_created_and_reused(tmp_path):
+    db = tmp_path / "eval.db"
+    for _ in range(2):
+        store, questions = evaluate.prepare([], squad_files=[EVAL_SQUAD], db=db)
+        with store:
+            assert store.stats()["articles"] == 2 and len(questions) == 5
+
+
+def test_squad_file_given_as_gold_set_asks_for_the_flag():
+    with pytest.raises(NewsbotError, match="pass --squad or --with-squad"):
+        evaluate.prepare([EVAL_SQUAD])
