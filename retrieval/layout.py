@@ -1,0 +1,376 @@
+"""Page text → articles: joins wrapped lines and column breaks, finds bylines, headlines, banner.
+
+The input is what a PDF extractor gives for a multi-column newspaper page: every line is
+hard-wrapped at its column's width, a blank line ends a paragraph *or* marks a column break
+(possibly mid-word), headline blocks sit out of reading order, and the banner is doubled.
+`retrieval.typeset` produces such pages from known articles so the heuristics here are tested
+on many layouts, not just the seed page.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from retrieval.models import Article, Page
+
+log = logging.getLogger(__name__)
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+# Ideographic punctuation, full-width forms, curly quotes, ellipsis, em dash and middle dot.
+_CJK_PUNCT = "\u3001-\u303f\uff01-\uffef\u2018-\u201f\u2026\u2014\u00b7"
+_ASCII_PUNCT = "!-/:-@\\[-`{-~"
+
+# Sentence-final marks, and the closing quotes/brackets that may follow them (“……。”）).
+SENTENCE_END = "。！？…!?"
+CLOSERS = "”’」』）)》〉】〕"
+# Marks a typesetter never puts at the start of a line (they are pushed back onto the previous
+# line), and marks it never leaves at the end of one.
+NO_LINE_START = "，。、；：？！…）》」』”’】〕〉,.;:?!)%"
+NO_LINE_END = "“‘（《「『【〔〈("
+
+# A paragraph's first line is indented by two CJK characters (4 display columns).
+INDENT = 4
+# A sentence-final line this many columns short of the column width cannot be a full line that
+# a column break interrupted: the paragraph ended there, whatever the next line looks like.
+_CLEARLY_SHORT = 8
+
+_SPACE_RE = re.compile(
+    rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])"
+    rf"|(?<=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}])"
+)
+_CJK_RE = re.compile(f"[{_CJK}]")
+
+_ROLE = r"(?:特约|实习|见习|首席|融媒体|本报)?(?:记者|通讯员)"
+_LEAD = (
+    r"本报[^\s（）。，]{0,12}?讯"
+    r"|[^\s（）。，]{1,10}?(?:日报|晚报|报|台|网)讯"
+    r"|(?:新华社|中新社)[^\s（）。，]{0,16}?电"
+)
+# `本报讯（记者 施翔）`, `新华社西宁8月21日电（记者 张三、李四）`, `（通讯员 王五）`, `本报北京讯`.
+_BYLINE_RE = re.compile(
+    rf"^(?P<lead>{_LEAD})?[ \u3000]*(?P<paren>（[ \u3000]*{_ROLE}[^（）]{{0,40}}）)"
+    rf"|^(?P<lead_only>{_LEAD})(?=[ \u3000])"
+)
+_NAME = r"[\u4e00-\u9fff·]{2,6}"
+# `本报记者 张三 李四`, alone on its line or followed by a space and the text.
+_STAFF_BYLINE_RE = re.compile(rf"^本报记者((?:[ \u3000、]+{_NAME})+)(?=[ \u3000]|$)")
+_ROLE_RE = re.compile(_ROLE)
+_NAME_RE = re.compile(rf"^{_NAME}$")
+
+# Kicker vs subtitle. A kicker (引题) leads into the title: it ends in a verb of speech or
+# reporting (…时强调) or a colon, or is a context clause (…之际). A subtitle (副题) follows the
+# title and often opens with a dash (——记…). Two headline blocks without either cue are read
+# in page order as title + subtitle, since it is the kicker that carries a lead-in cue.
+_KICKER_END_RE = re.compile(
+    r"(?:强调|指出|表示|要求|提出|认为|称|说|透露|介绍|宣布|希望|呼吁|寄语|之际|期间|前夕|[:：])$"
+)
+_SUBTITLE_START_RE = re.compile(r"^(?:—|－－|--|一一)")
+_MAX_HEADLINE_LINES = 3
+
+
+def display_width(s: str) -> int:
+    """Columns `s` takes in a CJK layout: wide, full-width and ambiguous (“”…—) chars take 2."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in s)
+
+
+def clean_spaces(text: str) -> str:
+    """Remove spaces extraction put between CJK text and CJK, digits or punctuation.
+
+    A space goes only when one neighbour is CJK (or CJK punctuation) and the other is CJK,
+    a digit or punctuation: `从 2015 年` → `从2015年`, `成果 ，` → `成果，`, while
+    `Hello World` and `GDP 增长` keep theirs.
+    """
+    return _SPACE_RE.sub("", text.strip())
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends with sentence-final punctuation, possibly inside closing quotes."""
+    stripped = text.rstrip().rstrip(CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join hard-wrapped lines with no inserted space (except a break between two Latin letters)."""
+    text = ""
+    for line in lines:
+        if text and _is_latin(text[-1]) and _is_latin(line[0]):
+            text += " "
+        text += line
+    return clean_spaces(text)
+
+
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
+def _core_width(line: str) -> int:
+    """Display width without trailing closing punctuation, which may overhang the column."""
+    return display_width(line.rstrip(NO_LINE_START))
+
+
+@dataclass
+class _Block:
+    """A run of non-blank lines: a paragraph piece between blank lines, or a headline."""
+
+    lines: list[str]
+    lineno: int
+    byline: str | None = None
+    reporters: list[str] = field(default_factory=list)
+    # How many characters of the raw lines the byline takes (it may run onto the second line).
+    byline_chars: int = 0
+
+    @property
+    def text(self) -> str:
+        return join_lines(self.lines)
+
+
+def _blocks(text: str) -> list[_Block]:
+    """Split page text into blocks of non-blank lines, with extraction spaces removed."""
+    blocks: list[_Block] = []
+    current: list[str] = []
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if line:
+            if not current:
+                blocks.append(_Block(current, lineno))
+            current.append(line)
+        else:
+            current = []
+    return blocks
+
+
+def _undouble(line: str) -> str | None:
+    """The banner's text if every space-separated chunk of `line` is a string written twice."""
+    halves = []
+    for chunk in line.split():
+        half = len(chunk) // 2
+        if half < 2 or chunk[:half] != chunk[half:]:
+            return None
+        halves.append(chunk[:half])
+    return " ".join(halves) or None
+
+
+def parse_byline(text: str) -> tuple[str, list[str], str] | None:
+    """Split `text` into (byline, reporters, rest) if it opens with a byline, else None."""
+    match = _STAFF_BYLINE_RE.match(text)
+    if match:
+        names = re.split(r"[ \u3000、]+", match.group(1).strip(" \u3000、"))
+        return _normalise_byline(match.group(0)), names, text[match.end() :]
+    match = _BYLINE_RE.match(text)
+    if not match:
+        return None
+    reporters = []
+    if match.group("paren"):
+        for segment in _ROLE_RE.split(match.group("paren")[1:-1]):
+            names = [n for n in re.split(r"[ \u3000、，,]+", segment) if n]
+            if not all(_NAME_RE.match(n) for n in names):
+                return None
+            reporters.extend(names)
+        if not reporters:
+            return None
+    return _normalise_byline(match.group(0)), reporters, text[match.end() :]
+
+
+def _normalise_byline(byline: str) -> str:
+    return re.sub(r"[ \u3000]+", " ", byline.strip())
+
+
+def _find_bylines(blocks: list[_Block]) -> None:
+    """Mark blocks that open an article; the byline may wrap onto the block's second line."""
+    previous_ends = True
+    for block in blocks:
+        if previous_ends:
+            # Raw lines, not `text`: clean_spaces would glue `记者 施翔` together.
+            head = "".join(block.lines[:2])
+            found = parse_byline(head)
+            if found:
+                block.byline, block.reporters, rest = found
+                block.byline_chars = len(head) - len(rest)
+        previous_ends = ends_sentence(block.lines[-1]) or len(block.lines) <= _MAX_HEADLINE_LINES
+
+
+def _find_headlines(blocks: list[_Block]) -> list[bool]:
+    """Headline blocks: short, never reach sentence-final punctuation, and no body continues them.
+
+    Text after a headline is another headline, a new article's byline or the end of the page;
+    a short fragment followed by body text is a column break inside a sentence instead.
+    """
+    heads = [False] * len(blocks)
+    follows_ok = True
+    for i in range(len(blocks) - 1, -1, -1):
+        block = blocks[i]
+        heads[i] = (
+            follows_ok
+            and block.byline is None
+            and len(block.lines) <= _MAX_HEADLINE_LINES
+            and not ends_sentence(block.lines[-1])
+        )
+        follows_ok = heads[i] or block.byline is not None
+    return heads
+
+
+def _column_width(blocks: list[_Block]) -> int:
+    """Estimate an article's column width from lines that a later line of the same block follows.
+
+    Those lines are full lines or indented first lines; the upper quartile skips the latter.
+    """
+    widths = sorted(display_width(line) for b in blocks for line in b.lines[:-1])
+    if not widths:
+        widths = sorted(display_width(line) for b in blocks for line in b.lines)
+    return widths[(3 * len(widths)) // 4]
+
+
+def _paragraph_ends(prev: _Block, nxt: _Block, width: int) -> bool:
+    """Decide whether the blank line between two blocks of one article ends a paragraph.
+
+    A blank line in mid-sentence is a column break. After a sentence end, a line far shorter
+    than the column ended its paragraph; otherwise the next line decides: a paragraph's first
+    line is indented (about two CJK characters short), a line continuing after a column
+    break is full width.
+    """
+    last = prev.lines[-1]
+    if not ends_sentence(last):
+        return False
+    if _core_width(last) <= width - _CLEARLY_SHORT:
+        return True
+    return _core_width(nxt.lines[0]) <= width - INDENT
+
+
+def _paragraphs(blocks: list[_Block]) -> list[str]:
+    """Join an article's body blocks into paragraphs, through column breaks; drop the byline.
+
+    The byline stays on its line while widths are measured: the line was set at full width.
+    """
+    width = _column_width(blocks)
+    paragraphs: list[list[str]] = [_drop_chars(blocks[0].lines, blocks[0].byline_chars)]
+    for prev, nxt in pairwise(blocks):
+        if _paragraph_ends(prev, nxt, width):
+            paragraphs.append(list(nxt.lines))
+        else:
+            log.debug("line %d: column break joined (width %d)", nxt.lineno - 1, width)
+            paragraphs[-1].extend(nxt.lines)
+    return [text for text in map(join_lines, paragraphs) if text]
+
+
+def _drop_chars(lines: list[str], count: int) -> list[str]:
+    """`lines` without their first `count` characters."""
+    kept = []
+    for line in lines:
+        kept.append(line[count:])
+        count = max(0, count - len(line))
+    return [line for line in kept if line.strip()]
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if c.isalnum()]
+    return {a + b for a, b in pairwise(chars)}
+
+
+def _assign_headlines(heads: list[tuple[int, str]], bodies: list[set[str]]) -> list[int]:
+    """The article index each headline belongs to, by character-bigram overlap with its text.
+
+    First a greedy one-to-one matching by score gives every article one headline; then each
+    remaining headline joins the article of a neighbouring headline block (kicker, title and
+    subtitle of one article sit together), whichever of them it overlaps more.
+    Bigrams are weighted by rarity across the page's articles, so shared words like 西宁 count
+    little.
+    """
+    n = len(bodies)
+    df: dict[str, int] = {}
+    for body in bodies:
+        for gram in body:
+            df[gram] = df.get(gram, 0) + 1
+
+    def score(grams: set[str], article: int) -> float:
+        weights = {g: math.log((n + 1) / (df.get(g, 0) + 0.5)) for g in grams}
+        total = sum(weights.values())
+        hit = sum(w for g, w in weights.items() if g in bodies[article])
+        return hit / total if total else 0.0
+
+    scores = [[score(_bigrams(text), a) for a in range(n)] for _, text in heads]
+    owner = [-1] * len(heads)
+    titled: set[int] = set()
+    pairs = sorted(
+        ((scores[h][a], h, a) for h in range(len(heads)) for a in range(n)), key=lambda p: -p[0]
+    )
+    for _, h, a in pairs:
+        if owner[h] < 0 and a not in titled:
+            owner[h] = a
+            titled.add(a)
+    # Neighbours are adjacent blocks with no body block between them.
+    for h in range(len(heads)):
+        if owner[h] >= 0:
+            continue
+        near = [
+            owner[k]
+            for k in (h - 1, h + 1)
+            if 0 <= k < len(heads) and abs(heads[k][0] - heads[h][0]) == 1 and owner[k] >= 0
+        ]
+        candidates = near or range(n)
+        owner[h] = max(candidates, key=lambda a: scores[h][a])
+    return owner
+
+
+def _headline_roles(texts: list[str]) -> tuple[str | None, str, str | None]:
+    """(kicker, title, subtitle) from an article's headline blocks in page order."""
+    if len(texts) == 1:
+        return None, texts[0], None
+    if len(texts) == 2:
+        first, second = texts
+        if _KICKER_END_RE.search(first) and not _SUBTITLE_START_RE.match(second):
+            return first, second, None
+        return None, first, second
+    return texts[0], "".join(texts[1:-1]), texts[-1]
+
+
+def parse_page(text: str) -> Page:
+    """Rebuild a page's banner and articles (in reading order) from its extracted text."""
+    blocks = _blocks(text)
+    banner = None
+    if blocks and len(blocks[0].lines) == 1:
+        banner = _undouble(blocks[0].lines[0])
+        if banner:
+            blocks = blocks[1:]
+    _find_bylines(blocks)
+    is_head = _find_headlines(blocks)
+
+    heads: list[tuple[int, str]] = []
+    bodies: list[list[_Block]] = []
+    for i, block in enumerate(blocks):
+        if is_head[i]:
+            heads.append((i, block.text))
+        elif block.byline is not None or not bodies:
+            if block.byline is None:
+                log.warning("line %d: text before any byline read as an article", block.lineno)
+            bodies.append([block])
+        else:
+            bodies[-1].append(block)
+
+    articles = []
+    for position, body in enumerate(bodies):
+        articles.append(
+            Article(
+                title="",
+                paragraphs=_paragraphs(body),
+                reporters=body[0].reporters,
+                byline=body[0].byline,
+                position=position,
+            )
+        )
+
+    if heads and articles:
+        grams = [_bigrams("".join(a.paragraphs)) for a in articles]
+        owners = _assign_headlines(heads, grams)
+        for a, article in enumerate(articles):
+            texts = [text for (_, text), owner in zip(heads, owners, strict=True) if owner == a]
+            if texts:
+                article.kicker, article.title, article.subtitle = _headline_roles(texts)
+    for article in articles:
+        if not article.title:
+            log.warning("article %d (%s) has no headline", article.position, article.byline)
+    return Page(banner=banner, articles=articles)
