@@ -1,0 +1,368 @@
+"""Short-answer extraction from an evidence sentence, without a neural model.
+
+Two sources of candidates: typed spans (times, numbers with units, person / place /
+organisation names from jieba.posseg and suffix patterns) and the *gap*: align the question
+with the sentence around the question word, and the answer is what the sentence has where the
+question has its question word. Typed candidates inside the gap win; otherwise the one nearest
+the question's words. Explanations (为什么/如何) and failures fall back to the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import jieba
+import jieba.posseg as posseg
+
+from retrieval.qtype import NUM_UNITS, QuestionType
+
+_CN_DIGITS = "零〇一二三四五六七八九十百千万两"
+_NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{1,6}})"
+_DATE = (
+    rf"(?:公元前?)?(?:{_NUM}(?:年代|世纪)(?:初|末|中叶|初期|中期|后期)?"
+    rf"|\d{{2,4}}\s?年|[{_CN_DIGITS}]{{1,4}}年)"
+)
+_TIME_PIECE = (
+    rf"{_DATE}|{_NUM}月(?:份|中旬|上旬|下旬|初|底)?|{_NUM}[日号]|"
+    rf"(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|晚)?{_NUM}[时点](?:{_NUM}分|半|整)?"
+)
+_TIME_RE = re.compile(rf"(?:{_TIME_PIECE})(?:\s?(?:{_TIME_PIECE}))*")
+_NUMBER_RE = re.compile(
+    rf"(?:约|近|逾|超过|共|达)?(?:\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{1,6}})(?:\s?[万亿千百])*(?:余|多)?"
+    rf"\s?(?:%|％|‰|(?:{NUM_UNITS}))?"
+)
+_QUOTE_RE = re.compile(r"[“「《『\"]([^”」》』\"]{1,30})[”」》』\"]")
+_TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})+")
+_SENTENCE_END = re.compile(r"([。！？!?；;]+[”’」』）)]*|\n+)")
+_CLAUSE_PUNCT = "，,。；;！？!?：:"
+_PUNCT = "，。！？；：、,.!?;:（）()《》“”‘’「」『』【】…—·-\"' \t\n"
+_OPEN_QUOTES = "“「《『"
+_CLOSE_QUOTES = "”」》』"
+_TRIM_HEAD = "是为即乃了的有在于将便就则均都也共"
+_TRIM_TAIL = "的了是在为"
+_STOP = frozenset(
+    "的 了 是 在 有 和 与 及 将 被 把 吗 呢 啊 吧 要 会 这 那 那么 还 也 都 就 呀 么 之 其 "
+    "着 过 对 从 向 给 让 由 于 以 为 并 而 或 该 它 他 她 我 你 们 个 得 地 么 又 再 才".split()
+)
+_NAME_SUFFIX_BAN = tuple("奖赛杯节会院局厅中心站")
+_PLACE_SUFFIX = (
+    "区", "县", "市", "省", "镇", "村", "乡", "路", "街", "桥", "山", "河", "湖", "海", "岛",
+    "中心", "广场", "公园", "园区", "体育馆", "大厦", "站", "机场", "港", "寺", "宫", "馆", "楼",
+    "城", "州", "国", "洲", "湾", "江", "峡", "原", "地",
+)
+_ORG_SUFFIX = (
+    "公司", "银行", "大学", "学院", "学校", "中学", "小学", "医院", "集团", "协会", "委员会",
+    "研究院", "研究所", "局", "厅", "部", "社", "报", "电视台", "队", "俱乐部", "组织", "政府",
+    "法院", "检察院", "基金会", "联盟", "党", "军", "办", "委", "会", "所", "署",
+)
+_NOUNISH = ("n", "ns", "nt", "nz", "nr", "j", "z", "l", "an", "vn", "nrt", "nrfg", "eng")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate answer: character offsets into the sentence."""
+
+    start: int
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, each keeping its end punctuation and closing quote."""
+    parts = _SENTENCE_END.split(text)
+    pairs = zip(parts[0::2], parts[1::2] + [""], strict=True)
+    sentences = ["".join(pair).strip() for pair in pairs]
+    return [s for s in sentences if s.strip(_PUNCT)]
+
+
+def question_words(question: str) -> list[str]:
+    """Content words of a question fragment: jieba words minus punctuation and stop words."""
+    return [w for w in jieba.cut(question) if w.strip(_PUNCT) and w not in _STOP]
+
+
+def _tokens(sentence: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, word, pos) for each jieba.posseg token of the sentence."""
+    out, pos = [], 0
+    for pair in posseg.cut(sentence):
+        out.append((pos, pos + len(pair.word), pair.word, pair.flag))
+        pos += len(pair.word)
+    return out
+
+
+def _spans(sentence: str, pattern: re.Pattern[str], group: int = 0) -> list[Span]:
+    return [
+        Span(m.start(group), m.end(group), m.group(group).strip())
+        for m in pattern.finditer(sentence)
+        if m.group(group).strip()
+    ]
+
+
+def times(sentence: str) -> list[Span]:
+    """Time and date expressions: 8月25日7时30分, 1998年, 19世纪末, 上午9点半."""
+    return _spans(sentence, _TIME_RE)
+
+
+def numbers(sentence: str) -> list[Span]:
+    """Quantities with their unit (12000人, 58%, 2000余人), not counting dates and times."""
+    taken = [(s.start, s.end) for s in times(sentence)]
+    out = []
+    for span in _spans(sentence, _NUMBER_RE):
+        if any(a < span.end and span.start < b for a, b in taken):
+            continue
+        # A bare Chinese numeral (一批, 三年 …) is wording, not a quantity.
+        if not re.search(r"\d", span.text) and len(span.text) < 2:
+            continue
+        out.append(span)
+    return out
+
+
+def _merge(tokens: list[tuple[int, int, str, str]], i: int, j: int, sentence: str) -> Span:
+    return Span(tokens[i][0], tokens[j][1], sentence[tokens[i][0]:tokens[j][1]])
+
+
+def persons(sentence: str) -> list[Span]:
+    """Person names: jieba `nr*` tokens, joined when split (尼玛/卓玛, 南海/晏), and 甲·乙 forms."""
+    toks = _tokens(sentence)
+    out: list[Span] = []
+    i = 0
+    while i < len(toks):
+        start, end, word, flag = toks[i]
+        if flag.startswith("nr") and not word.endswith(_NAME_SUFFIX_BAN):
+            j = i
+            while (j + 1 < len(toks) and toks[j + 1][3].startswith("nr")
+                   and toks[j + 1][1] - start <= 4):
+                j += 1
+            out.append(_merge(toks, i, j, sentence))
+            i = j + 1
+            continue
+        # jieba often splits an unknown three-character name into a place word and a surname.
+        if (flag == "ns" and len(word) == 2 and i + 1 < len(toks)
+                and toks[i + 1][3].startswith("nr") and len(toks[i + 1][2]) == 1):
+            out.append(_merge(toks, i, i + 1, sentence))
+            i += 2
+            continue
+        i += 1
+    for span in _spans(sentence, _TRANSLITERATED):
+        words = list(posseg.cut(span.text))
+        # The greedy pattern runs on into the verb: 马克·拉瓦卢马纳纳宣布 → 马克·拉瓦卢马纳纳.
+        while len(words) > 1 and words[-1].flag[0] in "vpdu":
+            words.pop()
+        text = "".join(w.word for w in words)
+        out.append(Span(span.start, span.start + len(text), text))
+    return out
+
+
+def places(sentence: str) -> list[Span]:
+    """Place names: runs starting with a jieba `ns` token, extended over place-suffix nouns."""
+    toks = _tokens(sentence)
+    out: list[Span] = []
+    i = 0
+    while i < len(toks):
+        if toks[i][3] != "ns":
+            i += 1
+            continue
+        j = last = i
+        while (j + 1 < len(toks) and toks[j + 1][3] in _NOUNISH
+               and toks[j + 1][1] - toks[i][0] <= 16):
+            j += 1
+            if toks[j][3] == "ns" or toks[j][2].endswith(_PLACE_SUFFIX):
+                last = j
+        out.append(_merge(toks, i, last, sentence))
+        i = last + 1
+    return out
+
+
+def organizations(sentence: str) -> list[Span]:
+    """Organisations: jieba `nt` tokens or words ending in an organisation suffix, extended left."""
+    toks = _tokens(sentence)
+    out: list[Span] = []
+    for j, (_, _, word, flag) in enumerate(toks):
+        if not (flag == "nt" or (len(word) >= 2 and word.endswith(_ORG_SUFFIX))):
+            continue
+        i = j
+        while i > 0 and toks[i - 1][3] in _NOUNISH and toks[j][1] - toks[i - 1][0] <= 14:
+            i -= 1
+        out.append(_merge(toks, i, j, sentence))
+    return out
+
+
+def quoted(sentence: str) -> list[Span]:
+    """Text inside quotes or title marks: names, slogans, titles of works."""
+    return _spans(sentence, _QUOTE_RE, 1)
+
+
+_FINDERS = {
+    "time": times,
+    "number": numbers,
+    "person": persons,
+    "place": lambda s: places(s) + quoted(s),
+    "organization": lambda s: organizations(s) + quoted(s),
+}
+
+
+def typed_candidates(qtype: str, sentence: str) -> list[Span]:
+    """Candidates of the answer type the question asks for (none for `other`)."""
+    finder = _FINDERS.get(qtype)
+    return finder(sentence) if finder else []
+
+
+def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
+    """Start and end of the clause around `pos`, not splitting inside quotes."""
+    depth, starts = 0, [0]
+    ends = []
+    for i, ch in enumerate(sentence):
+        if ch in "“「《『（(":
+            depth += 1
+        elif ch in "”」》』）)":
+            depth = max(0, depth - 1)
+        elif ch in _CLAUSE_PUNCT and depth == 0:
+            ends.append(i)
+            starts.append(i + 1)
+    ends.append(len(sentence))
+    for start, end in zip(starts, ends, strict=True):
+        if start <= pos <= end:
+            return start, end
+    return 0, len(sentence)
+
+
+def _trim(sentence: str, start: int, end: int, head: str, tail: str) -> tuple[int, int]:
+    """Shrink a span past punctuation and the function characters that border a gap."""
+    # Quotation marks stay: a filler that is a quotation is recognised by them in `extract`.
+    while start < end and sentence[start] not in _OPEN_QUOTES and (
+            sentence[start] in _PUNCT + _TRIM_HEAD + head):
+        start += 1
+    while end > start and sentence[end - 1] not in _CLOSE_QUOTES and (
+            sentence[end - 1] in _PUNCT + _TRIM_TAIL + tail):
+        end -= 1
+    return start, end
+
+
+def gap(question: str, qt: QuestionType, sentence: str) -> Span | None:
+    """The part of the sentence standing where the question has its question word."""
+    if not qt.has_gap:
+        return None
+    left_words = question_words(question[: qt.start])
+    right_text = question[qt.end:].rstrip(_PUNCT)
+    right_words = question_words(right_text)
+    left = right = None
+    for distance, word in enumerate(reversed(left_words[-4:])):
+        idx = sentence.rfind(word)
+        if idx >= 0:
+            left = (idx, idx + len(word), distance)
+            break
+    for distance, word in enumerate(right_words[:4]):
+        idx = sentence.find(word, left[1] if left else 0)
+        if idx >= 0:
+            right = (idx, idx + len(word), distance)
+            break
+    # 什么优势 / 哪些环节: a noun straight after the question word is the answer's own head.
+    head_noun = bool(right and right_words and right_text.startswith(right_words[0])
+                     and sentence[right[0]:right[1]] == right_words[0] and right[2] == 0
+                     and qt.qtype == "other")
+    if left and right and right[0] >= left[1]:
+        start, end = left[1], right[1] if head_noun else right[0]
+        if any(ch in _CLAUSE_PUNCT for ch in sentence[start:end]):
+            anchor = right if right[2] <= left[2] else left
+            c_start, c_end = _clause_bounds(sentence, anchor[0] if anchor is right else anchor[1])
+            start, end = max(start, c_start), min(end, c_end)
+    elif right:
+        start, end = _clause_bounds(sentence, right[0])[0], right[1] if head_noun else right[0]
+    elif left:
+        start, end = left[1], _clause_bounds(sentence, left[1])[1]
+    else:
+        return None
+    head = question[max(0, qt.start - 1):qt.start]
+    tail = question[qt.end:qt.end + 1]
+    start, end = _trim(sentence, start, end, head if head in _STOP else "",
+                       tail if tail in _STOP else "")
+    if left and not right:
+        start = _skip_paraphrased_verb(question[: qt.start], sentence, start, end)
+    if end <= start and right and not left:
+        return None
+    if end <= start and left:
+        # 主题是什么 ↔ “…”的赛事主题: the filler sits before the anchor instead.
+        c_start, end = _clause_bounds(sentence, left[0])[0], left[0]
+        # Walk back over more of the question's own words and 的: 的赛事主题 → “…”.
+        while True:
+            before = sentence[c_start:end]
+            word = next((w for w in left_words if before.endswith(w)), None)
+            if word:
+                end -= len(word)
+            elif before.endswith("的"):
+                end -= 1
+            else:
+                break
+        start, end = _trim(sentence, c_start, end, "", "")
+        if end <= start:
+            return None
+    return Span(start, end, sentence[start:end])
+
+
+def _skip_paraphrased_verb(left: str, sentence: str, start: int, end: int) -> int:
+    """Skip the sentence's verb where the question used another verb (来自 ↔ 汲取自)."""
+    pairs = list(posseg.cut(left.rstrip(_PUNCT)))
+    if not pairs or not pairs[-1].flag.startswith("v") or pairs[-1].word in sentence:
+        return start
+    pos = start
+    for pair in posseg.cut(sentence[start:end]):
+        if pos == start and pair.flag.startswith("v") and pos + len(pair.word) < end:
+            pos += len(pair.word)
+        elif pos > start and pair.word in ("自", "于", "到", "给", "为", "成", "在", "了"):
+            pos += len(pair.word)
+        else:
+            break
+    return pos
+
+
+def _outermost(spans: list[Span]) -> list[Span]:
+    """Drop candidates lying inside a longer one (马克 inside 马克·拉瓦卢马纳纳)."""
+    return [
+        s for s in spans
+        if not any(o != s and o.start <= s.start and s.end <= o.end for o in spans)
+    ]
+
+
+def _distance(span: Span, anchors: list[tuple[int, int, float]]) -> float:
+    """Weighted closeness of a span to the question's words found in the sentence."""
+    score = 0.0
+    for a_start, a_end, weight in anchors:
+        d = max(a_start - span.end, span.start - a_end, 0)
+        score += weight / (1.0 + d / 4.0)
+    return score
+
+
+def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, float]) -> str:
+    """The short answer to `question` in `sentence` (the sentence itself when nothing fits)."""
+    if qt.descriptive and qt.qtype == "other":
+        return sentence.strip()
+    anchors = []
+    for word, weight in weights.items():
+        for m in re.finditer(re.escape(word), sentence):
+            anchors.append((m.start(), m.end(), weight))
+    gap_span = gap(question, qt, sentence)
+    candidates = [c for c in _outermost(typed_candidates(qt.qtype, sentence))
+                  if c.text not in question]
+    if qt.unit:
+        with_unit = [c for c in candidates if c.text.endswith(qt.unit)]
+        candidates = with_unit or candidates
+    if qt.noun:
+        with_noun = [c for c in candidates if c.text.endswith(qt.noun)]
+        candidates = with_noun or candidates
+    if candidates:
+        def score(c: Span) -> float:
+            inside = gap_span is not None and gap_span.start <= c.start and c.end <= gap_span.end
+            overlap = gap_span is not None and c.start < gap_span.end and gap_span.start < c.end
+            return 10.0 * inside + 3.0 * overlap + _distance(c, anchors)
+
+        return max(candidates, key=score).text
+    if gap_span and qt.qtype == "other":
+        inner = quoted(gap_span.text)
+        text = gap_span.text.strip(_PUNCT)
+        # A filler that ends in a quotation is named by it: 彰显了“…” / 落实“…”.
+        if inner and inner[-1].end >= len(gap_span.text) - 1:
+            return inner[-1].text
+        return text or sentence.strip()
+    if gap_span and qt.qtype not in ("time", "number"):
+        return gap_span.text.strip(_PUNCT) or sentence.strip()
+    return sentence.strip()

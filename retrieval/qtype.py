@@ -1,0 +1,89 @@
+"""Question classification: what kind of answer a Chinese question asks for, and where it asks.
+
+The type steers extraction (a time for 几点, a person for 谁 …) and the position of the
+question word marks the gap that gap-filling alignment fills from the evidence sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+QTYPES = ("time", "person", "place", "organization", "number", "other")
+
+# Nouns that, after 哪个/什么/哪家…, say which entity type is wanted.
+_ORG_NOUNS = (
+    "公司|银行|单位|部门|机构|组织|学校|大学|学院|中学|小学|医院|企业|集团|协会|政党|党派|"
+    "球队|俱乐部|队|媒体|杂志|报社|报纸|电视台|电台|厂商|出版社|委员会|政府|军队|乐队|品牌"
+)
+_PLACE_NOUNS = (
+    "地方|国家|城市|省份|省|市|县|区|地区|城|国|州|岛|山|河|湖|海|村|镇|街道|路|建筑|地标|"
+    "场馆|体育馆|广场|公园|车站|机场|港口|大陆|洲"
+)
+_PERSON_NOUNS = "人|人物|记者|领导|选手|作家|演员|歌手|球员|皇帝|国王|总统|作者|导演|科学家|教练"
+NUM_UNITS = (
+    "个|家|人|名|位|次|处|项|件|条|场|届|年|岁|天|月|周|小时|分钟|秒|倍|元|万|亿|米|公里|千米|"
+    "厘米|平方米|公顷|亩|吨|公斤|千克|克|度|层|部|本|首|种|所|座|台|辆|架|艘|支|队|章|集|页|期|"
+    "版|分|票|株|只|头|匹|枚|块|篇|幅|门|口|户|床|把|双"
+)
+_WHICH = r"哪(?:一|几)?(?:个|些|家|所|座|支|位|名|条|种|部|国|届)?"
+
+# Ordered: the first pattern that matches decides; each has one group spanning the gap.
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("time", re.compile(
+        r"(几点(?:钟)?|什么时候|什么时间|何时|何日|何年|哪(?:一)?天|几号|几月(?:几[日号])?|"
+        r"哪(?:一)?年|哪个月|哪个(?:时间|时候|年代|朝代|世纪|时期|季节)|什么(?:年代|朝代|时期|季节|日子)|"
+        r"几几年|几时|多久以前)")),
+    ("person", re.compile(
+        rf"({_WHICH}(?:{_PERSON_NOUNS})|谁|何人|哪位|什么人)")),
+    ("organization", re.compile(
+        rf"((?:{_WHICH}|什么)(?:{_ORG_NOUNS})|哪家)")),
+    ("place", re.compile(
+        rf"((?:在|去|到|从|位于)?(?:哪里|哪儿)|(?:在|去|到|从|位于)哪|何地|何处|哪(?:一)?国|{_WHICH}(?:{_PLACE_NOUNS})|"
+        r"什么(?:地方|国家|城市|地区|位置))")),
+    ("number", re.compile(
+        rf"(多少(?:{NUM_UNITS}|%)?|(?<!哪)几(?:{NUM_UNITS})|多(?:大|高|长|重|远|久|深|宽|厚|少)|"
+        rf"百分之几|第几(?:{NUM_UNITS})?|几成|几倍)")),
+    ("other", re.compile(
+        r"(为什么|为何|怎么样|怎样|如何|怎么|什么|啥|哪些|哪(?:一|几)?(?:个|种|样|项|部|本|首)?|何)")),
+]
+
+# Questions that ask for an explanation or a description: the answer is a clause or a sentence.
+_DESCRIPTIVE = re.compile(
+    r"为什么|为何|怎么样|怎样|如何|怎么|什么是|是什么意思|有什么(?:作用|意义|区别|特点|影响)|介绍"
+)
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """A question's answer type and the span of its question word (the gap to fill)."""
+
+    qtype: str
+    start: int = -1
+    end: int = -1
+    unit: str | None = None
+    noun: str | None = None
+    descriptive: bool = False
+
+    @property
+    def has_gap(self) -> bool:
+        return self.start >= 0
+
+
+def classify(question: str) -> QuestionType:
+    """Classify a (normalised) question by its first matching question-word pattern."""
+    descriptive = bool(_DESCRIPTIVE.search(question))
+    for qtype, pattern in _RULES:
+        m = pattern.search(question)
+        if not m:
+            continue
+        word = m.group(1)
+        unit = noun = None
+        if qtype == "number":
+            tail = re.sub(r"^(?:多少|几|第几|多)", "", word)
+            unit = tail or None
+        elif qtype in ("organization", "place", "person"):
+            tail = re.sub(rf"^(?:{_WHICH}|什么)", "", word)
+            noun = tail if tail and tail != word else None
+        return QuestionType(qtype, m.start(1), m.end(1), unit, noun, descriptive)
+    return QuestionType("other", descriptive=descriptive)
