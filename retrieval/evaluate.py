@@ -271,42 +271,6 @@ def by_qtype(outcomes: Sequence[Outcome], ks: Sequence[int]) -> dict[str, Summar
     return {qtype: summarize(group, ks) for qtype, group in ordered}
 
 
-@dataclass(frozen=True)
-class Threshold:
-    """A quality gate: a command-line option bounding one summary figure."""
-
-    option: str
-    label: str
-    value: Callable[[Summary], float]
-    minimum: bool  # True: the figure must be >= the limit; False: <=
-
-
-THRESHOLDS = (
-    Threshold("--min-article-at-1", "article@1", lambda s: s.article_recall[1], True),
-    Threshold("--min-paragraph-at-1", "paragraph@1", lambda s: s.paragraph_recall[1], True),
-    Threshold("--min-evidence", "evidence@1", lambda s: s.evidence, True),
-    Threshold("--min-answer", "answer EM", lambda s: s.exact_match, True),
-    Threshold("--min-f1", "answer F1", lambda s: s.f1, True),
-    Threshold("--min-abstain-recall", "abstain recall", lambda s: s.abstention.recall, True),
-    Threshold("--max-false-abstain", "false abstain", lambda s: s.abstention.false_rate, False),
-)
-
-
-def check_thresholds(summary: Summary, limits: dict[str, float]) -> list[str]:
-    """One line per gate in `limits` (keyed by option) that the summary does not meet."""
-    failures = []
-    for gate in THRESHOLDS:
-        if gate.option not in limits:
-            continue
-        limit, got = limits[gate.option], gate.value(summary)
-        if math.isnan(got):
-            failures.append(f"{gate.label} not measured (no question measures it) {gate.option}")
-        elif (got < limit) if gate.minimum else (got > limit):
-            sign = "<" if gate.minimum else ">"
-            failures.append(f"{gate.label} {got:.3f} {sign} {limit} {gate.option}")
-    return failures
-
-
 def _rows(summary: Summary) -> list[tuple[str, str]]:
     """(label, formatted value) pairs for the text table, in reading order."""
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import evaluate, metrics
+from retrieval import evaluate, gates, metrics
 from retrieval.errors import NewsbotError
 from retrieval.models import Answer, Hit
 from retrieval.squad import ingest_squad, load_squad
@@ -274,7 +274,7 @@ def test_follow_up_shares_its_predecessors_conversation(stub_run):
 def test_thresholds_name_each_failed_gate(stub_run):
     summary = evaluate.summarize(stub_run[1], ks=[1])
     limits = {"--min-article-at-1": 0.6, "--min-answer": 0.5, "--max-false-abstain": 0.2}
-    assert evaluate.check_thresholds(summary, limits) == [
+    assert gates.check(summary, limits) == [
         "answer EM 0.250 < 0.5 --min-answer",
         "false abstain 0.250 > 0.2 --max-false-abstain",
     ]
@@ -287,7 +287,7 @@ def test_threshold_on_an_unmeasured_figure_fails():
         1.0,
     )
     summary = evaluate.summarize([outcome], ks=[1])
-    assert evaluate.check_thresholds(summary, {"--min-abstain-recall": 0.9}) == [
+    assert gates.check(summary, {"--min-abstain-recall": 0.9}) == [
         "abstain recall not measured (no question measures it) --min-abstain-recall"
     ]
 
