@@ -119,8 +119,10 @@ def ingest_file(
         kind = KINDS[path.suffix.lower()]
         if kind == "page":
             page = parse_page(text)
-            if not page.articles:
-                raise NewsbotError(f"{path}: no article found (no reporter byline on the page)")
+            # The parser reads text before the first byline as an article, so a page of prose
+            # with no byline at all still yields one; it is not a newspaper page we understand.
+            if not any(a.byline for a in page.articles):
+                raise NewsbotError(f"{path}: no article found (no byline on the page)")
             banner, articles = page.banner, page.articles
             date = date or date_from_name(path.name)
         else:
