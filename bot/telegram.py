@@ -401,8 +401,10 @@ def _answer_keyboard(key: str, answer: Answer) -> InlineKeyboardMarkup:
     first = []
     if len(answer.hits) > (1 if answer.found else 0):
         first.append(InlineKeyboardButton("更多结果", callback_data=f"more:{key}"))
-    article_id = answer.article.id if answer.article else (
-        answer.hits[0].article_id if answer.hits else None
+    article_id = (
+        answer.article.id
+        if answer.article
+        else (answer.hits[0].article_id if answer.hits else None)
     )
     if article_id is not None:
         first.append(InlineKeyboardButton("原文", callback_data=f"src:{article_id}"))
@@ -505,8 +507,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     state = _state(context.bot_data)
     query = update.inline_query
     question = re.sub(r"\s+", " ", query.query).strip()
-    if not question or len(question) > MAX_QUESTION or not state.inline_limiter.allow(
-        query.from_user.id
+    if (
+        not question
+        or len(question) > MAX_QUESTION
+        or not state.inline_limiter.allow(query.from_user.id)
     ):
         await query.answer([], cache_time=0)
         return
