@@ -303,6 +303,12 @@ class Store:
             raise NewsbotError(f"no paragraph with id {paragraph_id} in {self.path or 'the store'}")
         return rows[0]
 
+    def article_paragraphs(self, article_id: int) -> list[dict]:
+        """An article's paragraph rows (`id`, `position`, `text`) in reading order (for answering)."""
+        return list(self.db["paragraphs"].rows_where(
+            "article_id = ?", [article_id], select="id, position, text", order_by="position"
+        ))
+
     def iter_paragraphs(self, after_id: int = 0, batch: int = 10_000) -> Iterator[ParagraphRow]:
         """Paragraphs with id > `after_id` in id order, read `batch` rows at a time."""
         query = """
