@@ -1,0 +1,258 @@
+"""The answering core: question → evidence sentence, short answer and source, or an honest "not found".
+
+One `answer()` serves the console, Telegram and the evaluation. Steps:
+1. normalise the question (traditional → simplified …), cut it to 500 characters, classify it;
+   a follow-up (那在哪里开赛？) borrows the previous question's topic words (`Conversation`);
+2. retrieve paragraphs (BM25), then read every sentence of the best articles: a sentence's score
+   mixes its own weighted overlap with the question and its paragraph's and article's BM25
+   scores, so 谁主持了全省科学技术大会？ finds a sentence that never repeats the meeting's name;
+3. extract the short answer (`retrieval.extract`);
+4. abstain when the question's content words are not covered by the evidence and its article,
+   or when the answer type is missing from the evidence while a question word is too.
+
+Word weights come from jieba's dictionary frequencies (a fixed, general Chinese corpus), so the
+abstention thresholds do not drift as the archive grows. `answer()` keeps no state between
+calls except the `Conversation` it is given, so concurrent calls are safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
+
+from retrieval import extract
+from retrieval.models import Answer, Hit
+from retrieval.qtype import QuestionType, classify
+from retrieval.tokenize import QUESTION_WORDS, normalize, stopwords, synonyms
+
+if TYPE_CHECKING:
+    from retrieval.search import Searcher
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+# Calibrated on data/eval/questions.jsonl and the CMRC 2018 trial set (see BENCHMARKS.md).
+MIN_ARTICLE_COVERAGE = 0.6
+MIN_SENTENCE_COVERAGE = 0.25
+_WEIGHTS = {"sentence": 0.6, "paragraph": 0.15, "article": 0.15, "typed": 0.1}
+_FOLLOW_UP_BONUS = 0.1
+_ARTICLES_READ = 3
+_TYPED_CHECKED = 8
+_FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
+_TYPED = ("time", "person", "place", "organization", "number")
+
+
+@dataclass
+class Conversation:
+    """Follow-up state of one chat or session: the previous question's topic and article."""
+
+    topic: list[str] = field(default_factory=list)
+    article_id: int | None = None
+    qtype: str | None = None
+
+    def reset(self) -> None:
+        """Forget the topic, so the next question stands on its own."""
+        self.topic, self.article_id, self.qtype = [], None, None
+
+
+@dataclass
+class _Sentence:
+    text: str
+    paragraph_id: int
+    article_id: int
+    title: str
+    paragraph_score: float
+    article_score: float
+    score: float = 0.0
+
+
+@cache
+def _rarity_scale() -> tuple[dict[str, int], float]:
+    extract.question_words("")  # loads jieba's dictionary once
+    import jieba
+
+    return jieba.dt.FREQ, math.log(jieba.dt.total)
+
+
+def weight(word: str) -> float:
+    """How telling a word is: its inverse frequency in jieba's dictionary (unknown = rarest)."""
+    freq, log_total = _rarity_scale()
+    return max(1.0, log_total - math.log(freq.get(word, 0) + 1))
+
+
+@cache
+def _synonym_map() -> dict[str, tuple[str, ...]]:
+    return {form: group for group in synonyms() for form in group}
+
+
+def content_words(question: str) -> list[str]:
+    """The words of a question that carry its content: no question words, stopwords, punctuation."""
+    drop = stopwords() | set(QUESTION_WORDS)
+    out = []
+    for word in extract.question_words(question):
+        if word in drop or not any(c.isalnum() for c in word):
+            continue
+        if word not in out:
+            out.append(word)
+    return out
+
+
+def _present(word: str, text: str) -> float:
+    """1 if the word (or a synonym) is in the text; for a long word, the share of its bigrams."""
+    if word in text or any(s in text for s in _synonym_map().get(word, ())):
+        return 1.0
+    if len(word) >= 3:
+        pairs = [word[i:i + 2] for i in range(len(word) - 1)]
+        return sum(p in text for p in pairs) / len(pairs) * 0.8
+    return 0.0
+
+
+def coverage(words: dict[str, float], text: str) -> float:
+    """The weighted share of the words found in the text."""
+    total = sum(words.values())
+    return sum(w * _present(word, text) for word, w in words.items()) / total if total else 0.0
+
+
+def is_follow_up(question: str, own_words: list[str]) -> bool:
+    """A question leaning on the previous one: starts with 那/它/这…, or names almost nothing."""
+    return bool(_FOLLOW_UP_START.match(question)) or len(own_words) <= 1
+
+
+def answer(
+    question: str,
+    searcher: Searcher,
+    *,
+    k: int = 5,
+    conversation: Conversation | None = None,
+) -> Answer:
+    """Answer a question from the archive, or abstain with the nearest article as a hint.
+
+    Questions longer than 500 characters are cut to their first 500 before tokenizing; an empty
+    question gets an abstaining answer of type "other".
+    """
+    start = time.perf_counter()
+    text = normalize(question or "").strip()[:MAX_QUESTION_CHARS]
+    if not text:
+        return Answer(question, None, None, "other", 0.0, None, None, [], _ms(start))
+
+    own = content_words(text)
+    qt = classify(text)
+    follow = conversation is not None and bool(conversation.topic) and is_follow_up(text, own)
+    words = list(own)
+    if follow:
+        words += [w for w in conversation.topic if w not in words]
+        if not qt.has_gap and conversation.qtype:
+            # 那2015年呢？ asks what the previous question asked, of another subject.
+            qt = QuestionType(conversation.qtype)
+    weights = {w: weight(w) for w in words}
+    query = " ".join([text, *words[len(own):]])
+
+    hits = searcher.search(query, max(k, 10))
+    sentences = _sentences(searcher, hits)
+    prefer = conversation.article_id if follow else None
+    best = _best_sentence(text, sentences, weights, qt, prefer)
+    shown = hits[:k]
+    if conversation is not None:
+        conversation.topic = words
+        conversation.qtype = qt.qtype
+    if best is None:
+        return Answer(question, None, None, qt.qtype, 0.0, None, None, shown, _ms(start))
+
+    article = searcher.store.article(best.article_id)
+    article_text = "\n".join([article.title or "", *article.paragraphs])
+    article_cov = coverage(weights, normalize(article_text))
+    sentence_cov = coverage(weights, normalize(best.text))
+    short = extract.extract(text, qt, best.text, weights)
+    typed_missing = qt.qtype in _TYPED and short == best.text.strip()
+    abstain = (
+        article_cov < MIN_ARTICLE_COVERAGE
+        or sentence_cov < MIN_SENTENCE_COVERAGE
+        or (typed_missing and article_cov < 1.0)
+    )
+    log.debug("%s: %s cov=%.2f/%.2f -> %s", text, best.text, article_cov, sentence_cov, short)
+    if abstain:
+        nearest = [h for h in hits if h.article_id == best.article_id][:1]
+        shown = nearest + [h for h in shown if h not in nearest][: k - len(nearest)]
+        return Answer(question, None, None, qt.qtype, round(best.score, 4), None, None, shown,
+                      _ms(start))
+
+    if conversation is not None:
+        conversation.article_id = best.article_id
+    cited = [h for h in hits if h.paragraph_id == best.paragraph_id]
+    if not cited:
+        cited = [Hit(best.paragraph_id, best.article_id, best.title, best.paragraph_score,
+                     _paragraph_text(searcher, best.paragraph_id))]
+    shown = cited + [h for h in shown if h.paragraph_id != best.paragraph_id][: k - 1]
+    matched = [w for w in words if w in normalize(best.text)]
+    return Answer(
+        question=question,
+        answer=short,
+        evidence=best.text,
+        qtype=qt.qtype,
+        score=round(best.score, 4),
+        article=searcher.store.article_ref(best.article_id),
+        paragraph_id=best.paragraph_id,
+        hits=shown,
+        ms=_ms(start),
+        matched=matched,
+    )
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+def _paragraph_text(searcher: Searcher, paragraph_id: int) -> str:
+    return searcher.store.paragraph(paragraph_id)["text"]
+
+
+def _sentences(searcher: Searcher, hits: list[Hit]) -> list[_Sentence]:
+    """Every sentence of the best-scoring articles, with its paragraph's and article's scores."""
+    if not hits:
+        return []
+    top = max(h.score for h in hits) or 1.0
+    article_score: dict[int, float] = {}
+    paragraph_score: dict[int, float] = {}
+    for hit in hits:
+        article_score.setdefault(hit.article_id, hit.score / top)
+        paragraph_score.setdefault(hit.paragraph_id, hit.score / top)
+    out = []
+    for article_id in list(article_score)[:_ARTICLES_READ]:
+        for row in searcher.store.article_paragraphs(article_id):
+            title = next(h.title for h in hits if h.article_id == article_id)
+            for sentence in extract.split_sentences(row["text"]):
+                out.append(_Sentence(sentence, row["id"], article_id, title,
+                                     paragraph_score.get(row["id"], 0.0),
+                                     article_score[article_id]))
+    return out
+
+
+def _best_sentence(
+    question: str,
+    sentences: list[_Sentence],
+    weights: dict[str, float],
+    qt: QuestionType,
+    prefer: int | None,
+) -> _Sentence | None:
+    """The evidence: own overlap + paragraph and article scores (+ the answer type present)."""
+    if not sentences:
+        return None
+    for s in sentences:
+        s.score = (
+            _WEIGHTS["sentence"] * coverage(weights, normalize(s.text))
+            + _WEIGHTS["paragraph"] * s.paragraph_score
+            + _WEIGHTS["article"] * s.article_score
+            + (_FOLLOW_UP_BONUS if prefer is not None and s.article_id == prefer else 0.0)
+        )
+    ranked = sorted(sentences, key=lambda s: s.score, reverse=True)
+    if qt.qtype in _TYPED:
+        for s in ranked[:_TYPED_CHECKED]:
+            if any(c.text not in question for c in extract.typed_candidates(qt.qtype, s.text)):
+                s.score += _WEIGHTS["typed"]
+        ranked.sort(key=lambda s: s.score, reverse=True)
+    return ranked[0]
