@@ -1,0 +1,416 @@
+"""The inverted BM25 index: term → postings in numpy, exact rank_bm25 scores from postings alone.
+
+Layout. Terms get ids in the order they are first seen; ids never change, so merging postings
+needs no renumbering. Postings live in segments, each a CSR matrix over term ids (`offsets`
+int64, `docs` int32 row numbers, `tf` the smallest unsigned type that holds the counts) covering
+a contiguous range of rows: the main segment, and a small delta segment that `add()` extends
+and `save()` merges into the main one once it grows past a tenth of it. Document frequencies
+and lengths are global arrays, so after an `add()` idf and the length norms are recomputed over
+the whole corpus (a few vector operations) and scores still equal rank_bm25's over all rows.
+
+Concurrency. Everything a query reads hangs off one immutable `_State`; `add()` builds a new
+one and swaps the reference, so a reader sees the index before or after, never half of it.
+
+Files. `save()` writes `.npy` arrays and `manifest.json` into a directory; `load(mmap=True)`
+memory-maps the postings so a cold start reads almost nothing. The vocabulary is a UTF-8 blob
+with offsets plus the ids sorted by term, searched by bisection, so loading it builds no dict.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+
+import numpy as np
+
+from retrieval import bm25
+from retrieval.errors import NewsbotError
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+_BUILD_CHUNK = 100_000  # documents turned into one CSR at a time while building
+_MERGE_FRACTION = 0.1  # save() folds the delta into the main segment past this share of rows
+_RESORT_MIN = 50_000  # save() re-sorts the vocabulary once this many terms sit outside its order
+
+
+class _Terms(Sequence):
+    """The sorted vocabulary as a sequence of UTF-8 byte strings, for `bisect`."""
+
+    def __init__(self, vocab: _Vocab) -> None:
+        self._vocab = vocab
+
+    def __len__(self) -> int:
+        return len(self._vocab.order)
+
+    def __getitem__(self, i):
+        return self._vocab.term_bytes(int(self._vocab.order[i]))
+
+
+@dataclass
+class _Vocab:
+    """Term ↔ id. Ids below `len(offsets) - 1` are in `blob`; later ones in `tail`. `order`
+    lists ids sorted by term for bisection; terms outside it are found through `extra`."""
+
+    blob: bytes = b""
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    extra: dict[str, int] = field(default_factory=dict)
+    tail: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1 + len(self.tail)
+
+    def term_bytes(self, i: int) -> bytes:
+        return self.blob[self.offsets[i] : self.offsets[i + 1]]
+
+    def term(self, i: int) -> str:
+        n_blob = len(self.offsets) - 1
+        return self.term_bytes(i).decode() if i < n_blob else self.tail[i - n_blob]
+
+    def get(self, term: str) -> int | None:
+        found = self.extra.get(term)
+        if found is not None:
+            return found
+        key = term.encode()
+        i = bisect.bisect_left(_Terms(self), key)
+        if i < len(self.order) and self.term_bytes(int(self.order[i])) == key:
+            return int(self.order[i])
+        return None
+
+    def ids(self, tokens: list[str], seen: dict[str, int]) -> list[int]:
+        """Ids of the tokens, giving unseen ones the next ids; `seen` caches bisections.
+
+        Readers of an older state ignore the new ids: they are past its `n_terms`."""
+        out = []
+        for token in tokens:
+            i = seen.get(token)
+            if i is None:
+                i = self.get(token)
+                if i is None:
+                    i = self.extra[token] = len(self)
+                    self.tail.append(token)
+                seen[token] = i
+            out.append(i)
+        return out
+
+
+@dataclass(frozen=True)
+class _Postings:
+    """A CSR segment: the postings of term t are rows `docs[offsets[t]:offsets[t + 1]]`."""
+
+    offsets: np.ndarray
+    docs: np.ndarray
+    tf: np.ndarray
+    rows: tuple[int, int]  # the half-open range of document rows this segment covers
+    source: Path | None = None  # the directory it was loaded from, when unchanged since
+
+    @property
+    def n_terms(self) -> int:
+        return len(self.offsets) - 1
+
+    def counts(self, n_terms: int) -> np.ndarray:
+        """Postings per term, padded with zeros to `n_terms`."""
+        out = np.zeros(n_terms, dtype=np.int64)
+        out[: self.n_terms] = np.diff(self.offsets)
+        return out
+
+    @classmethod
+    def from_ids(cls, id_lists: list[list[int]], first_row: int, n_terms: int) -> _Postings:
+        """Postings of documents given as term-id lists, numbered from `first_row`."""
+        lengths = np.fromiter((len(d) for d in id_lists), dtype=np.int64, count=len(id_lists))
+        ids = np.fromiter(chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum()))
+        local = np.repeat(np.arange(len(id_lists), dtype=np.int64), lengths)
+        keys, tf = np.unique(ids * max(len(id_lists), 1) + local, return_counts=True)
+        terms, docs = np.divmod(keys, max(len(id_lists), 1))
+        offsets = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=n_terms), out=offsets[1:])
+        return cls(
+            offsets,
+            (docs + first_row).astype(np.int32),
+            tf.astype(np.min_scalar_type(int(tf.max(initial=0)))),
+            (first_row, first_row + len(id_lists)),
+        )
+
+    @classmethod
+    def merge(cls, parts: list[_Postings], n_terms: int) -> _Postings:
+        """One segment from segments over consecutive row ranges, postings kept in row order."""
+        counts = [p.counts(n_terms) for p in parts]
+        offsets = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(np.sum(counts, axis=0), out=offsets[1:])
+        total = int(offsets[-1])
+        docs = np.empty(total, dtype=np.int32)
+        tf = np.empty(total, dtype=np.result_type(*(p.tf.dtype for p in parts)))
+        before = np.zeros(n_terms, dtype=np.int64)  # postings of earlier parts, per term
+        for part, count in zip(parts, counts, strict=True):
+            start = np.zeros(n_terms, dtype=np.int64)
+            start[: part.n_terms] = part.offsets[:-1]
+            start[part.n_terms :] = part.offsets[-1]
+            dest = np.repeat(offsets[:-1] + before - start, count) + np.arange(len(part.docs))
+            docs[dest] = part.docs
+            tf[dest] = part.tf
+            before += count
+        return cls(offsets, docs, tf, (parts[0].rows[0], parts[-1].rows[1]))
+
+    def save(self, directory: Path, name: str) -> None:
+        for attr in ("offsets", "docs", "tf"):
+            target = directory / f"{name}_{attr}.npy"
+            if self.source is None:
+                _write_npy(target, getattr(self, attr))
+            elif self.source.resolve() != directory.resolve():
+                _link_or_copy(self.source / f"{name}_{attr}.npy", target)
+
+    @classmethod
+    def load(cls, directory: Path, name: str, rows: tuple[int, int], mmap: bool) -> _Postings:
+        mode = "r" if mmap else None
+        arrays = [
+            np.load(directory / f"{name}_{a}.npy", mmap_mode=mode)
+            for a in ("offsets", "docs", "tf")
+        ]
+        return cls(*arrays, rows=rows, source=directory)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    """Reuse an unchanged file in a new index directory: a hard link, else a copy."""
+    tmp = dst.with_name(dst.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+
+
+def _write_npy(path: Path, array: np.ndarray) -> None:
+    """Write beside, then rename: a reader that memory-maps the old file keeps its copy."""
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        np.save(f, array)
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything one query reads; replaced whole, never changed in place."""
+
+    vocab: _Vocab
+    n_terms: int
+    df: np.ndarray
+    doc_len: np.ndarray
+    segments: tuple[_Postings, ...]
+    idf: np.ndarray
+    norm: np.ndarray
+
+
+class BM25Index:
+    """BM25Okapi over token lists, served from postings; scores equal rank_bm25's."""
+
+    def __init__(self, state: _State, *, k1: float, b: float, epsilon: float) -> None:
+        self.k1, self.b, self.epsilon = k1, b, epsilon
+        self._state = state
+
+    @classmethod
+    def build(cls, docs: Iterable[list[str]], *, k1: float, b: float, epsilon: float) -> BM25Index:
+        """An index over the documents (lists of tokens), rows numbered from 0."""
+        empty = _State(
+            _Vocab(),
+            0,
+            *(np.zeros(0, dtype) for dtype in (np.int64, np.int32)),
+            (),
+            np.zeros(0),
+            np.zeros(0),
+        )
+        index = cls(empty, k1=k1, b=b, epsilon=epsilon)
+        index.add(docs)
+        return index
+
+    @property
+    def n_docs(self) -> int:
+        return len(self._state.doc_len)
+
+    @property
+    def n_terms(self) -> int:
+        return self._state.n_terms
+
+    def add(self, docs: Iterable[list[str]]) -> None:
+        """Append documents as new rows; readers see the old index until the new one is whole."""
+        old = self._state
+        vocab = old.vocab
+        df, doc_len = old.df, old.doc_len
+        parts = [s for s in old.segments if s.rows[0] == 0][:1]
+        delta = [s for s in old.segments if s.rows[0] != 0]
+        first = len(doc_len)
+        lengths = [doc_len]
+        seen: dict[str, int] = {}
+        for chunk in _chunks(docs, _BUILD_CHUNK):
+            id_lists = [vocab.ids(d, seen) for d in chunk]
+            part = _Postings.from_ids(id_lists, first, len(vocab))
+            delta.append(part)
+            df = _padded(df, len(vocab)) + part.counts(len(vocab))
+            lengths.append(np.fromiter((len(d) for d in chunk), dtype=np.int32, count=len(chunk)))
+            first += len(chunk)
+        if first == len(old.doc_len):
+            return
+        n_terms = len(vocab)
+        if not parts:  # a fresh index: what was built becomes the main segment
+            parts, delta = delta, []
+        if len(parts) > 1:
+            parts = [_Postings.merge(parts, n_terms)]
+        if len(delta) > 1:
+            delta = [_Postings.merge(delta, n_terms)]
+        doc_len = np.concatenate(lengths)
+        self._state = self._derive(
+            vocab, n_terms, df, doc_len, tuple(parts + delta), self.k1, self.b, self.epsilon
+        )
+
+    @staticmethod
+    def _derive(vocab, n_terms, df, doc_len, segments, k1, b, epsilon) -> _State:
+        """A state with idf and length norms computed from the global counts."""
+        n_docs = len(doc_len)
+        avgdl = float(doc_len.sum()) / n_docs if n_docs else 0.0
+        idf = bm25.idf_okapi(df, n_docs, epsilon)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            norm = bm25.length_norm(doc_len, avgdl, k1, b)
+        return _State(vocab, n_terms, df, doc_len, segments, idf, norm)
+
+    def get_scores(self, query: list[str]) -> np.ndarray:
+        """The score of every row, as `rank_bm25.BM25Okapi(...).get_scores(query)` gives it."""
+        state = self._state
+        scores = np.zeros(len(state.doc_len))
+        for term in query:
+            for docs, weights in self._postings(state, term):
+                scores[docs] += weights
+        return scores
+
+    def _postings(self, state: _State, term: str) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(rows, weights) of a query term, one pair per segment holding it."""
+        t = state.vocab.get(term)
+        if t is None or t >= state.n_terms or not state.idf[t]:
+            return
+        for seg in state.segments:
+            if t < seg.n_terms and seg.offsets[t] < seg.offsets[t + 1]:
+                lo, hi = seg.offsets[t], seg.offsets[t + 1]
+                docs = seg.docs[lo:hi]
+                yield docs, state.idf[t] * bm25.saturate(seg.tf[lo:hi], state.norm[docs], self.k1)
+
+    def top_k(self, query: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k best rows and their scores, best first, ties broken by the lower row."""
+        scores = self.get_scores(query)
+        k = min(k, len(scores))
+        if k <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        # Only rows sharing a term with the query can score above 0; take those when there are
+        # enough, and fall back to a full ordering (rows at 0, negative idf) only when not.
+        positive = np.flatnonzero(scores > 0)
+        pool = positive if len(positive) >= k else np.arange(len(scores))
+        if len(pool) > k:
+            cut = np.partition(scores[pool], len(pool) - k)[len(pool) - k]
+            pool = pool[scores[pool] >= cut]
+        order = np.lexsort((pool, -scores[pool]))[:k]
+        rows = pool[order]
+        return rows, scores[rows]
+
+    def save(self, directory: Path) -> None:
+        """Write the index into `directory` (created; files in it are replaced)."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        state = self._state
+        segments = list(state.segments)
+        if (
+            len(segments) == 2
+            and segments[1].rows[1] - segments[1].rows[0] > _MERGE_FRACTION * segments[0].rows[1]
+        ):
+            segments = [_Postings.merge(segments, state.n_terms)]
+        vocab = _save_vocab(state.vocab, directory)
+        _write_npy(directory / "df.npy", state.df)
+        _write_npy(directory / "doc_len.npy", state.doc_len)
+        names = []
+        for i, seg in enumerate(segments):
+            seg.save(directory, f"p{i}")
+            names.append({"name": f"p{i}", "rows": list(seg.rows)})
+        manifest = {
+            "format": FORMAT_VERSION,
+            "k1": self.k1,
+            "b": self.b,
+            "epsilon": self.epsilon,
+            "n_docs": self.n_docs,
+            "n_terms": state.n_terms,
+            "n_sorted": len(vocab.order),
+            "segments": names,
+        }
+        tmp = directory / "manifest.json.tmp"
+        tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        os.replace(tmp, directory / "manifest.json")
+
+    @classmethod
+    def load(cls, directory: Path, mmap: bool = True) -> BM25Index:
+        """An index saved by `save()`; postings memory-mapped unless `mmap` is False."""
+        directory = Path(directory)
+        try:
+            manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+            if manifest.get("format") != FORMAT_VERSION:
+                raise NewsbotError(
+                    f"{directory}: index format {manifest.get('format')}, expected {FORMAT_VERSION}"
+                )
+            vocab = _load_vocab(directory, manifest["n_sorted"])
+            df = np.load(directory / "df.npy")
+            doc_len = np.load(directory / "doc_len.npy")
+            segments = tuple(
+                _Postings.load(directory, s["name"], tuple(s["rows"]), mmap)
+                for s in manifest["segments"]
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            raise NewsbotError(f"{directory}: cannot read the index ({exc})") from exc
+        k1, b, epsilon = manifest["k1"], manifest["b"], manifest["epsilon"]
+        state = cls._derive(vocab, manifest["n_terms"], df, doc_len, segments, k1, b, epsilon)
+        return cls(state, k1=k1, b=b, epsilon=epsilon)
+
+
+def _save_vocab(vocab: _Vocab, directory: Path) -> _Vocab:
+    """Write the vocabulary (re-sorting it when many terms sit outside the sorted order)."""
+    tail = "".join(vocab.tail).encode()
+    lengths = np.fromiter(
+        (len(t.encode()) for t in vocab.tail), dtype=np.int64, count=len(vocab.tail)
+    )
+    offsets = np.concatenate([vocab.offsets, vocab.offsets[-1] + np.cumsum(lengths)])
+    saved = _Vocab(vocab.blob + tail, offsets, vocab.order)
+    if len(vocab) - len(vocab.order) >= _RESORT_MIN or not len(vocab.order):
+        terms = [saved.term_bytes(i) for i in range(len(saved))]
+        saved.order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int32)
+    tmp = directory / "terms.bin.tmp"
+    tmp.write_bytes(saved.blob)
+    os.replace(tmp, directory / "terms.bin")
+    _write_npy(directory / "term_offsets.npy", saved.offsets)
+    _write_npy(directory / "term_order.npy", saved.order)
+    return saved
+
+
+def _load_vocab(directory: Path, n_sorted: int) -> _Vocab:
+    vocab = _Vocab(
+        (directory / "terms.bin").read_bytes(),
+        np.load(directory / "term_offsets.npy"),
+        np.load(directory / "term_order.npy", mmap_mode="r"),
+    )
+    # The sorted order covers the ids that existed when it was made; later ones are looked up
+    # in a dict (few: save() re-sorts once there are _RESORT_MIN of them).
+    vocab.extra = {vocab.term(i): i for i in range(n_sorted, len(vocab))}
+    return vocab
+
+
+def _padded(a: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n, dtype=np.int64)
+    out[: len(a)] = a
+    return out
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
