@@ -1,0 +1,288 @@
+"""Normalisation and jieba tokens for the index and for questions.
+
+Text is normalised first (NFKC folds full-width digits and Latin letters to half-width,
+OpenCC turns traditional characters into simplified ones, Latin is lower-cased), then cut by
+jieba. Punctuation, stopwords and question words never become tokens, in paragraphs or in
+questions, so both sides are tokenized by the same code.
+
+Modes (`Tokenizer(mode)`), compared by `benchmarks/tokenizer_variants.py`:
+- "words": jieba's precise words;
+- "search": search-mode words (each long word plus its dictionary sub-words, as
+  `jieba.cut_for_search` gives them), so `马拉松赛` also yields `马拉松`;
+- "bigram": overlapping CJK character pairs (Latin and digit runs stay whole);
+- "hybrid": search-mode words plus character bigrams: words keep precision, bigrams match
+  compounds that jieba splits differently in a question and in the text (`半马` / `西宁半马`).
+Bigrams never span a dropped word, so `西宁的半马` gives `西宁 半马`, not `宁的 的半`.
+
+Questions are further expanded with the abbreviation table `data/synonyms.tsv`
+(半马 ↔ 半程马拉松, 科技 ↔ 科学技术 …): the other form's tokens are appended.
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+
+import jieba
+import opencc
+
+from retrieval.errors import NewsbotError
+from retrieval.resources import data_dir
+
+log = logging.getLogger(__name__)
+
+MODES = ("words", "search", "bigram", "hybrid")
+DEFAULT_MODE = "hybrid"
+# Bump the number whenever the tokens a paragraph gets can change (rules, word lists, jieba
+# dictionary additions): it keys the token cache in the store and the persisted index.
+TOKENIZER_VERSION = f"3-{DEFAULT_MODE}"
+
+# They carry the question's type, not its content (the answerer reads them for the type).
+QUESTION_WORDS: tuple[str, ...] = (
+    "什么时候",
+    "什么时间",
+    "什么地方",
+    "什么人",
+    "为什么",
+    "怎么样",
+    "怎么",
+    "怎样",
+    "如何",
+    "几点钟",
+    "几点",
+    "几时",
+    "几月",
+    "几号",
+    "几日",
+    "几天",
+    "几年",
+    "几个",
+    "几位",
+    "几名",
+    "几次",
+    "几",
+    "哪一天",
+    "哪一年",
+    "哪天",
+    "哪年",
+    "哪月",
+    "哪里",
+    "哪儿",
+    "在哪",
+    "哪些",
+    "哪个",
+    "哪家",
+    "哪位",
+    "哪所",
+    "哪座",
+    "哪种",
+    "哪项",
+    "哪",
+    "多少",
+    "多久",
+    "多长",
+    "多大",
+    "多远",
+    "多高",
+    "谁",
+    "什么",
+    "啥",
+    "是否",
+    "有没有",
+    "是不是",
+    "吗",
+    "呢",
+    "请问",
+)
+# Question words jieba's dictionary lacks: added so they are cut whole, not as 什么 + 时候.
+_ADDED_WORDS = ("什么时候", "什么时间", "什么地方", "哪一天", "哪一年", "几点钟")
+
+_PARALLEL_MIN = 20_000  # below this many texts a process pool costs more than it saves
+_CHUNK = 2_000
+
+
+@cache
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _jieba() -> jieba.Tokenizer:
+    """The default jieba tokenizer, initialised once, quiet, with the question words added."""
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    for word in _ADDED_WORDS:
+        jieba.add_word(word)
+    return jieba.dt
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Function words kept out of the index and the query (`data/stopwords.txt`)."""
+    return frozenset(_data_lines("stopwords.txt"))
+
+
+@cache
+def synonyms() -> tuple[tuple[str, ...], ...]:
+    """Groups of equivalent forms from `data/synonyms.tsv`, abbreviation first, normalised."""
+    return tuple(
+        tuple(normalize(f) for f in line.split("\t") if f) for line in _data_lines("synonyms.tsv")
+    )
+
+
+def _data_lines(name: str) -> list[str]:
+    path = data_dir() / name
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise NewsbotError(f"{path}: cannot read the word list ({exc.strerror})") from exc
+    return [line.strip(" \r") for line in lines if line.strip() and not line.startswith("#")]
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width (NFKC), traditional to simplified, Latin lower-cased."""
+    return _converter().convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+def words(text: str) -> list[str]:
+    """Plain jieba words of the normalised text, punctuation included (for overlap and spans)."""
+    return [w for w in _jieba().lcut(normalize(text)) if not w.isspace()]
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def _is_content(word: str) -> bool:
+    """A word with at least one letter, digit or CJK character (punctuation and symbols are not)."""
+    return any(c.isalnum() for c in word)
+
+
+@dataclass(frozen=True)
+class Tokenizer:
+    """Turns paragraphs and questions into index tokens under one of `MODES`."""
+
+    mode: str = DEFAULT_MODE
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise NewsbotError(
+                f"unknown tokenizer mode {self.mode!r}: choose one of {', '.join(MODES)}"
+            )
+
+    def index_tokens(self, text: str) -> list[str]:
+        """Tokens of a paragraph for the index: no punctuation, stopwords or question words."""
+        return list(self._tokens(_runs(normalize(text))))
+
+    def query_tokens(self, question: str) -> list[str]:
+        """Tokens of a question: as `index_tokens`, plus the other forms of its abbreviations."""
+        text = normalize(question)
+        runs = _runs(text)
+        tokens = list(self._tokens(runs))
+        present = set(_search_words(w for run in runs for w in run))
+        for group in synonyms():
+            if any(f in present or (len(f) > 2 and f in text) for f in group):
+                for other in group:
+                    if other not in present and other not in text:
+                        tokens.extend(self._tokens(_runs(other)))
+        return tokens
+
+    def _tokens(self, runs: list[list[str]]) -> Iterator[str]:
+        for run in runs:
+            if self.mode == "words":
+                yield from run
+            elif self.mode == "search":
+                yield from _search_words(run)
+            elif self.mode == "bigram":
+                yield from _bigrams(run)
+            else:
+                # A bigram equal to a word of the run would count that word twice.
+                found = list(_search_words(run))
+                yield from found
+                seen = set(found)
+                yield from (g for g in _bigrams(run) if g not in seen)
+
+
+def _runs(text: str) -> list[list[str]]:
+    """Jieba words grouped into runs of kept words; a dropped word (punctuation, stopword,
+    question word) ends a run so that bigrams never bridge it."""
+    drop = stopwords()
+    runs: list[list[str]] = [[]]
+    for word in _jieba().cut(text):
+        word = word.strip()
+        if word and _is_content(word) and word not in drop and word not in _QUESTION_SET:
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+_QUESTION_SET = frozenset(QUESTION_WORDS)
+
+
+def _search_words(run: Iterable[str]) -> Iterator[str]:
+    """Each word preceded by its dictionary 2- and 3-character sub-words (jieba's search mode)."""
+    freq = _jieba().FREQ
+    for word in run:
+        for n in (2, 3):
+            if len(word) > n:
+                for i in range(len(word) - n + 1):
+                    if freq.get(word[i : i + n]):
+                        yield word[i : i + n]
+        yield word
+
+
+def _bigrams(run: list[str]) -> Iterator[str]:
+    """Overlapping CJK character pairs across the run's words; a lone CJK character stays a
+    unigram; Latin letters and digits stay whole and interrupt the pairs."""
+    chars: list[str] = []
+    for word in run:
+        if all(_is_cjk(c) for c in word):
+            chars.extend(word)
+            continue
+        yield from _pairs(chars)
+        chars = []
+        yield word
+    yield from _pairs(chars)
+
+
+def _pairs(chars: list[str]) -> Iterator[str]:
+    if len(chars) == 1:
+        yield chars[0]
+    for i in range(len(chars) - 1):
+        yield chars[i] + chars[i + 1]
+
+
+DEFAULT = Tokenizer()
+
+
+def index_tokens(text: str) -> list[str]:
+    """Index tokens of a paragraph under the default mode."""
+    return DEFAULT.index_tokens(text)
+
+
+def query_tokens(question: str) -> list[str]:
+    """Query tokens of a question under the default mode (question words out, synonyms in)."""
+    return DEFAULT.query_tokens(question)
+
+
+def index_tokens_many(texts: list[str], tokenizer: Tokenizer = DEFAULT) -> list[list[str]]:
+    """Index tokens of many texts, on every core for large batches (jieba is the bottleneck)."""
+    if len(texts) < _PARALLEL_MIN:
+        return [tokenizer.index_tokens(t) for t in texts]
+    _jieba()  # initialise before forking so each worker inherits the loaded dictionary
+    chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+    with ProcessPoolExecutor() as pool:
+        return [
+            toks
+            for chunk in pool.map(_tokenize_chunk, [tokenizer] * len(chunks), chunks)
+            for toks in chunk
+        ]
+
+
+def _tokenize_chunk(tokenizer: Tokenizer, texts: list[str]) -> list[list[str]]:
+    return [tokenizer.index_tokens(t) for t in texts]
