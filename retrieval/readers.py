@@ -16,12 +16,13 @@ from retrieval.errors import NewsbotError
 from retrieval.layout import clean_spaces
 from retrieval.models import Article
 
-# Share of characters that may be control, private-use, unassigned or U+FFFD before a file
-# counts as binary. Real text has essentially none; bytes that happen to decode (GB18030
-# accepts much) show them by the dozen.
+# Share of characters that may be control (other than tab, line ends, form feed), private-use
+# or U+FFFD before a file counts as binary. Real text has essentially none; bytes that happen
+# to decode (GB18030 accepts much) show them by the dozen.
 _MAX_SUSPICIOUS = 0.1
-_SUSPICIOUS_CATEGORIES = {"Cc", "Co", "Cs", "Cn"}
-_TEXT_CONTROLS = set("\t\n\r\f\v")
+_SUSPICIOUS = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]"
+)
 
 _OPTIONAL_STRINGS = ("kicker", "subtitle", "source", "url")
 _REPORTER_SEPARATORS = re.compile(r"[\s、，,;；/]+")
@@ -50,13 +51,7 @@ def decode_text(data: bytes, name: str) -> str:
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise NewsbotError(f"{name}: empty file")
-    suspicious = sum(
-        1
-        for ch in text
-        if ch == "\ufffd"
-        or (unicodedata.category(ch) in _SUSPICIOUS_CATEGORIES and ch not in _TEXT_CONTROLS)
-    )
-    if suspicious > _MAX_SUSPICIOUS * len(text):
+    if len(_SUSPICIOUS.findall(text)) > _MAX_SUSPICIOUS * len(text):
         raise NewsbotError(f"{name}: binary file (mostly control characters); expected text")
     return text
 

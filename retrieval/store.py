@@ -174,14 +174,13 @@ class Store:
                 }
             )
             document_id = documents.last_pk
-            for position, article in enumerate(articles):
-                self._add_article(document_id, position, article)
+            self._add_articles(document_id, articles)
         log.debug("stored %s as document %s (%d articles)", name, document_id, len(articles))
         return document_id
 
-    def _add_article(self, document_id: int, position: int, article: Article) -> None:
-        table = self.db["articles"]
-        table.insert(
+    def _add_articles(self, document_id: int, articles: list[Article]) -> None:
+        """Insert a document's articles, then all their paragraphs, in two bulk inserts."""
+        self.db["articles"].insert_all(
             {
                 "document_id": document_id,
                 "title": article.title,
@@ -193,10 +192,17 @@ class Store:
                 "position": position,
                 "url": article.url,
             }
+            for position, article in enumerate(articles)
         )
-        article_id = table.last_pk
+        article_ids = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT id FROM articles WHERE document_id = ? ORDER BY position", [document_id]
+            )
+        ]
         self.db["paragraphs"].insert_all(
             {"article_id": article_id, "position": i, "text": text}
+            for article_id, article in zip(article_ids, articles, strict=True)
             for i, text in enumerate(article.paragraphs)
         )
 
@@ -304,10 +310,12 @@ class Store:
         return rows[0]
 
     def article_paragraphs(self, article_id: int) -> list[dict]:
-        """An article's paragraph rows (`id`, `position`, `text`) in reading order (for answering)."""
-        return list(self.db["paragraphs"].rows_where(
-            "article_id = ?", [article_id], select="id, position, text", order_by="position"
-        ))
+        """An article's paragraph rows (`id`, `position`, `text`) in reading order."""
+        return list(
+            self.db["paragraphs"].rows_where(
+                "article_id = ?", [article_id], select="id, position, text", order_by="position"
+            )
+        )
 
     def iter_paragraphs(self, after_id: int = 0, batch: int = 10_000) -> Iterator[ParagraphRow]:
         """Paragraphs with id > `after_id` in id order, read `batch` rows at a time."""

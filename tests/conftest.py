@@ -43,3 +43,30 @@ def user_data_home(tmp_path, monkeypatch) -> Path:
     home = tmp_path / "xdg-data"
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def crash_mid_paragraphs(monkeypatch):
+    """Call it to make paragraph inserts write one row and then raise, as a crash would.
+
+    The call returns a list that receives the paragraph count seen right after that row went
+    in, so a test can show the crash came after some rows were written.
+    """
+    import sqlite_utils
+
+    real_insert_all = sqlite_utils.db.Table.insert_all
+
+    def arm() -> list[int]:
+        seen: list[int] = []
+
+        def insert_one_then_crash(self, records, *args, **kwargs):
+            if self.name != "paragraphs":
+                return real_insert_all(self, records, *args, **kwargs)
+            real_insert_all(self, list(records)[:1], *args, **kwargs)
+            seen.append(self.count)
+            raise RuntimeError("simulated crash mid-file")
+
+        monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", insert_one_then_crash)
+        return seen
+
+    return arm

@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -241,25 +240,16 @@ def test_date_option_must_be_an_iso_date(workdir, value):
     assert not Path("news.db").exists()
 
 
-def test_a_failure_mid_file_leaves_the_database_as_it_was(workdir, monkeypatch):
+def test_a_failure_mid_file_leaves_the_database_as_it_was(workdir, crash_mid_paragraphs):
     shutil.copy(JSONL, "articles.jsonl")
     page_with_date_in_name(workdir, "page.txt")
     with Store("news.db") as store:
         ingest_paths(store, ["articles.jsonl"])
     before = counts("news.db")
-    real_insert_all = sqlite_utils.db.Table.insert_all
-    calls = []
-
-    def fail_on_third_paragraphs(self, *args, **kwargs):
-        calls.append(self.name)
-        if calls.count("paragraphs") == 3:
-            raise RuntimeError("power cut")
-        return real_insert_all(self, *args, **kwargs)
-
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", fail_on_third_paragraphs)
-    with Store("news.db") as store, pytest.raises(RuntimeError, match="power cut"):
+    seen = crash_mid_paragraphs()
+    with Store("news.db") as store, pytest.raises(RuntimeError, match="simulated crash"):
         ingest_paths(store, ["page.txt"])
-    assert calls[:3] == ["documents", "articles", "paragraphs"]
+    assert seen == [before[2] + 1]
     assert counts("news.db") == before
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-import sqlite_utils
 
 from retrieval.errors import NewsbotError
 from retrieval.models import Article, ArticleRef
@@ -73,20 +72,12 @@ def test_unknown_document_kind_is_refused(store):
     assert _counts(store) == (0, 0, 0)
 
 
-def test_failure_mid_document_leaves_store_unchanged(store, monkeypatch):
+def test_failure_mid_document_leaves_store_unchanged(store, crash_mid_paragraphs):
     _add(store)
-    real_insert_all = sqlite_utils.db.Table.insert_all
-    calls = []
-
-    def insert_all_then_fail(self, *args, **kwargs):
-        calls.append(self.name)
-        if len(calls) == 2:  # the second article's paragraphs
-            raise RuntimeError("disk on fire")
-        return real_insert_all(self, *args, **kwargs)
-
-    monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", insert_all_then_fail)
-    with pytest.raises(RuntimeError):
+    seen = crash_mid_paragraphs()
+    with pytest.raises(RuntimeError, match="simulated crash"):
         _add(store, sha256="b" * 64)
+    assert seen == [4]
     assert _counts(store) == (1, 2, 3)
     assert not store.has_document("b" * 64)
 
