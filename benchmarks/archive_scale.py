@@ -1,0 +1,352 @@
+"""Archive-scale benchmark: newsbot against rank-bm25, bm25s, SQLite FTS5 and tantivy.
+
+    .venv/bin/python -m benchmarks.archive_scale --sizes 10000,100000,1000000
+
+For each size it generates the corpus, tokenizes it once with newsbot's tokenizer (cached
+under `benchmarks/out/`), then builds and serves every method in its own subprocesses so
+that peak RSS and cold start belong to that method alone. It prints a table per size,
+writes `benchmarks/results/archive_scale.json` and the chart beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import corpus
+from benchmarks.methods import ENGINES, Params, top_k_of_scores
+from benchmarks.tokens import tokenize_all
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+RESULTS = HERE / "results" / "archive_scale.json"
+K = 10
+SEED = 0
+# Scores are equal when they differ by less than this (rank_bm25 sums in float64).
+SCORE_TOLERANCE = 1e-9
+REFERENCE = "rank-bm25"
+# Methods that compute rank_bm25's formula, whose scores (not just rankings) must match it.
+EXACT = ("rank-bm25", "newsbot-index", "newsbot")
+
+
+def reference_count(size: int, queries: int) -> int:
+    """How many queries rank-bm25 answers: it scores every paragraph in Python (~2 s at 1M)."""
+    return min(queries, max(20, 5_000_000 // size))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def disk_mb(path: Path) -> float:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) / 2**20
+
+
+def newsbot_params() -> Params:
+    """newsbot's BM25 defaults, given to every engine that accepts them."""
+    return Params(k1=1.5, b=0.75, epsilon=0.25)
+
+
+# --- corpus and tokens, prepared once per size ---------------------------------------------
+
+
+def prepare(size: int, queries: int, workers: int) -> Path:
+    """Generate, tokenize and cache the corpus and questions of one size; reuse a cached one."""
+    from retrieval.tokenize import index_tokens, query_tokens
+
+    where = OUT / f"n{size}"
+    done = where / "prepared.json"
+    if done.is_file() and json.loads(done.read_text())["queries"] >= queries:
+        return where
+    (where / "results").mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    passages = corpus.source_passages(
+        sorted(corpus.REPO.glob("data/pages/*.txt")), corpus.CMRC_TRIAL
+    )
+    articles = corpus.generate(size, passages, seed=SEED)
+    with (where / "corpus.jsonl").open("w", encoding="utf-8") as out:
+        for article in articles:
+            out.write(json.dumps(asdict(article), ensure_ascii=False) + "\n")
+    texts = [p for a in articles for p in a.paragraphs]
+    generated = time.perf_counter()
+    tokens = tokenize_all(texts, index_tokens, workers)
+    tokens.save(where / "tokens")
+    tokenized = time.perf_counter()
+    questions = corpus.sample_questions(
+        corpus.real_questions(corpus.CMRC_TRIAL, corpus.GOLD_QUESTIONS), queries, seed=SEED
+    )
+    (where / "questions.json").write_text(
+        json.dumps(
+            [{"question": q, "tokens": query_tokens(q)} for q in questions], ensure_ascii=False
+        ),
+        encoding="utf-8",
+    )
+    done.write_text(
+        json.dumps(
+            {
+                "size": size,
+                "queries": len(questions),
+                "articles": len(articles),
+                "tokens": int(tokens.offsets[-1]),
+                "vocabulary": len(tokens.vocab),
+                "mean_chars": sum(map(len, texts)) / len(texts),
+                "generate_s": generated - started,
+                "tokenize_s": tokenized - generated,
+                "tokenize_workers": workers,
+            }
+        )
+    )
+    return where
+
+
+def load_questions(where: Path) -> list[dict]:
+    return json.loads((where / "questions.json").read_text(encoding="utf-8"))
+
+
+# --- one method, one phase, in its own process ---------------------------------------------
+
+
+@dataclass
+class Served:
+    """What serving one method measured: cold start, latencies and the reference sample."""
+
+    cold_start_s: float
+    latencies_ms: list[float]
+    peak_rss_mb: float
+    top: list[list[int]] = field(default_factory=list)
+    scores: list[list[float]] = field(default_factory=list)
+
+
+def _serve(open_searcher, questions: list[dict], sample: int) -> tuple[Served, object]:
+    """Time `open_searcher()` plus a first query, then every question (tokenizing included)."""
+    started = time.perf_counter()
+    searcher = open_searcher()
+    searcher.search(questions[0]["question"], K)
+    cold = time.perf_counter() - started
+    served = Served(cold_start_s=cold, latencies_ms=[], peak_rss_mb=0.0)
+    for i, question in enumerate(questions):
+        t = time.perf_counter()
+        ids, scores = searcher.search(question["question"], K)
+        served.latencies_ms.append((time.perf_counter() - t) * 1000)
+        if i < sample:
+            served.top.append(ids)
+            served.scores.append(scores)
+    served.peak_rss_mb = peak_rss_mb()
+    return served, searcher
+
+
+def worker(method: str, phase: str, where: Path) -> dict:
+    """Run one phase ("build" or "serve") of one method and return its measurements."""
+    from retrieval.tokenize import query_tokens
+
+    params = newsbot_params()
+    engine = METHODS[method]
+    index_dir = where / "index" / method
+    query_tokens("预热")  # load jieba's dictionary before any clock starts
+    if phase == "build":
+        started = time.perf_counter()
+        engine.build(where, index_dir, params)
+        return {
+            "build_s": time.perf_counter() - started,
+            "build_peak_rss_mb": peak_rss_mb(),
+            "disk_mb": disk_mb(index_dir),
+        }
+    questions = load_questions(where)
+    size = json.loads((where / "prepared.json").read_text())["size"]
+    sample = reference_count(size, len(questions))
+    if method == REFERENCE:
+        questions = questions[:sample]
+    served, searcher = _serve(lambda: engine.open(where, index_dir, params), questions, sample)
+    if method == REFERENCE:
+        scores = np.stack([searcher.scores(q["tokens"]) for q in questions])
+        np.save(where / "results" / "reference_scores.npy", scores)
+    return asdict(served)
+
+
+def run_worker(method: str, phase: str, where: Path) -> dict:
+    """Run `worker` in a fresh interpreter so its memory and start-up are its own."""
+    result = where / "results" / f"{method}.{phase}.json"
+    result.parent.mkdir(exist_ok=True)
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.archive_scale",
+        "--worker",
+        method,
+        phase,
+        str(where),
+    ]
+    log.info("%s: %s %s", where.name, method, phase)
+    subprocess.run(command, check=True)
+    return json.loads(result.read_text())
+
+
+# --- comparing and reporting -----------------------------------------------------------------
+
+
+def agreement(top: list[list[int]], scores: list[list[float]], reference: np.ndarray) -> dict:
+    """How far a method's top K is rank-bm25's.
+
+    Ties make "the" top K ambiguous, so a returned paragraph agrees when its rank-bm25 score
+    reaches rank-bm25's K-th best score. Score error is only meaningful for engines that
+    compute the same formula (newsbot); the others use other idf variants and k1.
+    """
+    shares, max_error, identical = [], 0.0, 0
+    for ids, got, ref in zip(top, scores, reference, strict=False):
+        best, best_scores = top_k_of_scores(ref, K)
+        if not best:
+            shares.append(1.0 if not ids else 0.0)
+            continue
+        threshold = best_scores[-1] - SCORE_TOLERANCE
+        shares.append(sum(ref[i] >= threshold for i in ids[:K]) / len(best))
+        identical += ids[:K] == best
+        if ids:
+            max_error = max(max_error, float(np.max(np.abs(ref[ids] - np.asarray(got)))))
+    return {
+        "agreement": float(np.mean(shares)) if shares else float("nan"),
+        "identical_share": identical / len(shares) if shares else float("nan"),
+        "max_score_error": max_error,
+        "compared_queries": len(shares),
+    }
+
+
+def summarize(method: str, built: dict | None, served: dict, reference: np.ndarray) -> dict:
+    from retrieval.metrics import percentile
+
+    latencies = served["latencies_ms"]
+    row = {
+        "method": method,
+        "build_s": built["build_s"] if built else None,
+        "build_peak_rss_mb": built["build_peak_rss_mb"] if built else None,
+        "disk_mb": built["disk_mb"] if built else None,
+        "cold_start_s": served["cold_start_s"],
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "p99_ms": percentile(latencies, 99),
+        "qps": 1000 * len(latencies) / sum(latencies),
+        "queries": len(latencies),
+        "serve_peak_rss_mb": served["peak_rss_mb"],
+    }
+    row.update(agreement(served["top"], served["scores"], reference))
+    return row
+
+
+def _cell(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def table(size: int, rows: list[dict]) -> str:
+    """A Markdown table of one corpus size."""
+    lines = [
+        f"**{size:,} paragraphs**",
+        "",
+        "| method | build s | cold start s | p50 ms | p95 ms | p99 ms | q/s | serve RSS MB "
+        "| build RSS MB | disk MB | top-10 agreement | max score error |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        error = f"{r['max_score_error']:.1e}" if r["method"] in EXACT else "–"
+        lines.append(
+            f"| {r['method']} | {_cell(r['build_s'])} | {_cell(r['cold_start_s'], 2)} "
+            f"| {_cell(r['p50_ms'], 2)} | {_cell(r['p95_ms'], 2)} | {_cell(r['p99_ms'], 2)} "
+            f"| {_cell(r['qps'], 0)} | {_cell(r['serve_peak_rss_mb'], 0)} "
+            f"| {_cell(r['build_peak_rss_mb'], 0)} | {_cell(r['disk_mb'], 0)} "
+            f"| {r['agreement']:.3f} ({r['compared_queries']} q) "
+            f"| {error} |"
+        )
+    return "\n".join(lines)
+
+
+def run_size(size: int, queries: int, workers: int, methods: list[str]) -> dict:
+    """Prepare one size, build and serve each method in its own processes, compare."""
+    where = prepare(size, queries, workers)
+    measured = {}
+    # The reference runs first: it leaves rank-bm25's scores for the others to be compared to.
+    for method in [REFERENCE] + [m for m in methods if m != REFERENCE]:
+        built = run_worker(method, "build", where) if METHODS[method].persistent else None
+        measured[method] = built, run_worker(method, "serve", where)
+    reference = np.load(where / "results" / "reference_scores.npy")
+    rows = [summarize(m, *measured[m], reference) for m in measured]
+    sample = len(reference)
+    return {
+        "size": size,
+        "corpus": json.loads((where / "prepared.json").read_text()),
+        "reference_queries": sample,
+        "rows": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated paragraph counts")
+    parser.add_argument("--queries", type=int, default=300, help="questions timed per method")
+    parser.add_argument("--workers", type=int, default=2, help="processes tokenizing the corpus")
+    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
+    parser.add_argument(
+        "--worker", nargs=3, metavar=("METHOD", "PHASE", "DIR"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    if args.worker:
+        method, phase, where = args.worker
+        result = worker(method, phase, Path(where))
+        (Path(where) / "results" / f"{method}.{phase}.json").write_text(json.dumps(result))
+        return
+    methods = [m for m in args.methods.split(",") if m]
+    unknown = sorted(set(methods) - set(METHODS))
+    if unknown:
+        parser.error(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+    runs = [run_size(int(s), args.queries, args.workers, methods) for s in args.sizes.split(",")]
+    for run in runs:
+        print(table(run["size"], run["rows"]), end="\n\n")
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps({"machine": machine(), "runs": runs}, indent=1))
+
+
+def machine() -> dict:
+    """The facts BENCHMARKS.md quotes about where the figures come from."""
+    import os
+    import platform
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(memory_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+METHODS = dict(ENGINES)
+
+if __name__ == "__main__":
+    main()
