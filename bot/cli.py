@@ -75,6 +75,10 @@ def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> 
         raise click.BadParameter(f"{value!r} is not a date in YYYY-MM-DD form") from None
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _progress(files: list[Path]) -> Iterable[Path]:
     return click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True)
 
@@ -108,8 +112,8 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
             click.echo(f"skipped {result.path}: already ingested")
         else:
             click.echo(
-                f"ingested {result.path}: {result.articles} articles, "
-                f"{result.paragraphs} paragraphs"
+                f"ingested {result.path}: {_count(result.articles, 'article')}, "
+                f"{_count(result.paragraphs, 'paragraph')}"
             )
     click.echo(report.summary())
     if not report.ok:
@@ -135,7 +139,7 @@ def articles(db: Path | None, as_json: bool) -> None:
         [
             str(r["id"]),
             r["date"] or "-",
-            r["title"],
+            r["title"] or "-",
             "、".join(r["reporters"]) or "-",
             str(r["paragraphs"]),
         ]
