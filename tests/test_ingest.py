@@ -13,6 +13,7 @@ from bot.cli import cli
 from retrieval.errors import NewsbotError
 from retrieval.ingest import default_db_path, ingest_paths, open_store
 from retrieval.layout import parse_page
+from retrieval.models import Article
 from retrieval.resources import bundled_pages
 from retrieval.store import Store
 
@@ -355,3 +356,18 @@ def test_open_store_creates_a_named_database_only_when_asked(tmp_path):
     with open_store(path, create=True) as store:
         assert store.path == path
     assert path.is_file()
+
+
+def test_counts_of_one_are_singular(workdir):
+    Path("one.jsonl").write_text('{"title": "短讯", "text": "一段。"}\n', encoding="utf-8")
+    result = newsbot("ingest", "one.jsonl", "--db", "news.db")
+    assert result.stdout.startswith("ingested one.jsonl: 1 article, 1 paragraph\n")
+
+
+def test_articles_table_marks_a_missing_headline(workdir):
+    with Store("news.db") as store:
+        store.add_document(
+            name="p.txt", sha256="c" * 64, kind="page", articles=[Article("", ["无题的一段。"])]
+        )
+    result = newsbot("articles", "--db", "news.db")
+    assert result.stdout.splitlines()[1].split() == ["1", "-", "-", "-", "1"]
