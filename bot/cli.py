@@ -183,7 +183,180 @@ def _clip(text: str, limit: int) -> str:
 
 # --- ask / chat (issue 3) --------------------------------------------------
 
+
+@cli.command()
+@click.argument("question")
+@db_option
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50),
+              help="How many retrieved paragraphs to return.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question per line.")
+def ask(question: str, db: Path | None, k: int, as_json: bool) -> None:
+    """Answer QUESTION from the archive; `-` answers one question per stdin line.
+
+    With `-` every line is answered on its own (no follow-ups), in one process with the index
+    loaded once. Matched words are bold on a terminal and in 【】 otherwise.
+
+    Example: newsbot ask "西宁半马几点开赛？"
+    """
+    from bot import render
+    from retrieval.answer import answer
+    from retrieval.search import Searcher
+
+    questions = (line for line in sys.stdin) if question == "-" else iter([question])
+    ansi = sys.stdout.isatty()
+    with open_db(db) as store:
+        searcher = Searcher.open(store)
+        for q in questions:
+            if question == "-" and not q.strip():
+                continue
+            result = answer(q.strip(), searcher, k=k)
+            if as_json:
+                click.echo(json.dumps(result.to_json(), ensure_ascii=False))
+            else:
+                click.echo(render.answer_text(result, ansi=ansi))
+
+
+@cli.command()
+@db_option
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50),
+              help="How many retrieved paragraphs to keep for :more.")
+def chat(db: Path | None, k: int) -> None:
+    """Chat with the archive: follow-ups keep their topic; :more, :source, :reset, :help, :quit.
+
+    On a terminal: readline editing and history (~/.local/share/newsbot/history). Piped
+    input: no prompts, one answer per line.
+
+    Example: newsbot chat
+    """
+    from bot.console import Console, enable_history
+    from retrieval.search import Searcher
+
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive:
+        enable_history()
+    with open_db(db) as store:
+        searcher = Searcher.open(store)
+        Console(searcher, sys.stdin, sys.stdout, k=k, interactive=interactive,
+                ansi=interactive).run()
+
+
 # --- eval (issue 4) --------------------------------------------------------
+
+
+def _ks(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
+    """`1,3,5,10` as sorted distinct positive integers."""
+    try:
+        ks = sorted({int(k) for k in value.split(",") if k.strip()})
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a comma-separated list of numbers") from None
+    if not ks or ks[0] < 1:
+        raise click.BadParameter(f"{value!r}: give at least one k, each 1 or more")
+    return ks
+
+
+def _threshold_options(command):
+    """One `--min-…`/`--max-…` option per quality gate in `retrieval.gates`."""
+    from retrieval.gates import THRESHOLDS
+
+    for gate in reversed(THRESHOLDS):
+        bound = "at least" if gate.minimum else "at most"
+        help_text = f"Exit 1 unless {gate.help} is {bound} this."
+        command = click.option(gate.option, type=click.FloatRange(0, 1), help=help_text)(command)
+    return command
+
+
+@cli.command("eval")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Evaluate against this database, created (from the bundled page) when absent "
+    "(default: a temporary store).",
+)
+@click.option(
+    "--squad",
+    is_flag=True,
+    help="FILES are SQuAD-format JSON (SQuAD, CMRC 2018, DRCD): ingest their passages and ask "
+    "their questions against the whole pool.",
+)
+@click.option(
+    "--with-squad",
+    "haystack",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also ingest this SQuAD-format file's passages, as distractors (its questions are "
+    "not asked). Repeatable.",
+)
+@click.option(
+    "-k", "ks", default="1,3,5,10", show_default=True, callback=_ks, help="Cut-offs for Recall@k."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--by", type=click.Choice(["qtype"]), help="Also break the figures down by this.")
+@click.option(
+    "--report",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write report.md (failures listed) and recall.png into this folder.",
+)
+@_threshold_options
+def eval_command(
+    files: tuple[Path, ...],
+    db: Path | None,
+    squad: bool,
+    haystack: tuple[Path, ...],
+    ks: list[int],
+    as_json: bool,
+    by: str | None,
+    report: Path | None,
+    **limits: float | None,
+) -> None:
+    """Score the answers to a gold question set: retrieval, evidence, answer, abstention.
+
+    FILES are JSONL gold sets (default: the bundled one) or, with --squad, SQuAD-format
+    files. Exits 1 when a --min-…/--max-… threshold is not met, naming it.
+
+    Example: newsbot eval --squad ../shared/data/cmrc2018_trial.json --by qtype
+    """
+    from retrieval import evaluate, gates
+    from retrieval.answer import Conversation, answer
+    from retrieval.resources import data_dir
+    from retrieval.search import Searcher
+
+    if squad and not files:
+        raise NewsbotError("--squad needs at least one SQuAD-format FILE")
+    gold_files = [] if squad else list(files) or [data_dir() / "eval" / "questions.jsonl"]
+    squad_files = list(files) if squad else []
+    store, questions = evaluate.prepare(gold_files, squad_files, haystack, db)
+    with store:
+        searcher = Searcher.open(store)
+        k = max(ks)
+        outcomes = evaluate.run(
+            questions,
+            lambda question, conversation: answer(
+                question, searcher, k=k, conversation=conversation
+            ),
+            new_conversation=Conversation,
+        )
+    overall = evaluate.summarize(outcomes, ks)
+    groups = evaluate.by_qtype(outcomes, ks) if by or report else {}
+    if as_json:
+        payload = {"overall": overall.to_json()}
+        if by:
+            payload["by_qtype"] = {name: s.to_json() for name, s in groups.items()}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(evaluate.format_table({"all": overall, **(groups if by else {})}))
+    if report is not None:
+        from retrieval.eval_report import write_report
+
+        title = ", ".join(p.name for p in [*gold_files, *squad_files])
+        click.echo(f"wrote {write_report(report, title, outcomes, overall, groups)}", err=True)
+    given = {f"--{name.replace('_', '-')}": v for name, v in limits.items() if v is not None}
+    failures = gates.check(overall, given)
+    for failure in failures:
+        click.echo(f"newsbot: threshold not met: {failure}", err=True)
+    if failures:
+        sys.exit(1)
+
 
 # --- telegram (issue 5) ----------------------------------------------------
 

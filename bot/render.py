@@ -162,3 +162,58 @@ def corpus_html(stats: dict) -> str:
         span = first if first == last else f"{first} 至 {last}"
         lines.append(f"日期：{html.escape(span)}")
     return "\n".join(lines)
+
+
+# --- console (issue 3) -------------------------------------------------------
+
+NOT_FOUND = "没有找到相关内容"
+_BOLD, _RESET = "\x1b[1m", "\x1b[0m"
+
+
+def highlight_console(text: str, words: list[str], *, ansi: bool) -> str:
+    """`text` with the matched words in ANSI bold (a terminal) or in 【】 (pipes, files, tests)."""
+    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    if not words:
+        return text
+    start, end = (_BOLD, _RESET) if ansi else ("【", "】")
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    return pattern.sub(lambda m: f"{start}{m.group()}{end}", text)
+
+
+def answer_text(answer: Answer, *, ansi: bool = False) -> str:
+    """The console card: the short answer, the evidence with matched words marked, the source.
+
+    When nothing was found: 没有找到相关内容 and the nearest article as a hint.
+    """
+    if not answer.found:
+        lines = [NOT_FOUND]
+        if answer.hits:
+            lines.append(f"最接近的文章：{answer.hits[0].title}")
+        return "\n".join(lines)
+    lines = [f"{_BOLD}{answer.answer}{_RESET}" if ansi else answer.answer]
+    if answer.evidence and answer.evidence != answer.answer:
+        lines.append("  " + highlight_console(answer.evidence, answer.matched, ansi=ansi))
+    if answer.article:
+        # The Telegram source line without its HTML escaping: one wording for both front ends.
+        lines.append(html.unescape(source_html(answer.article)))
+    return "\n".join(lines)
+
+
+def hits_text(answer: Answer, start: int = 1) -> str:
+    """The hits after the first `start` as a numbered list of titles and snippets (`:more`)."""
+    hits = answer.hits[start:]
+    if not hits:
+        return "没有更多结果了。"
+    return "\n".join(
+        f"{n}. 《{hit.title}》 {snippet(hit.text)}" for n, hit in enumerate(hits, start + 1)
+    )
+
+
+def article_text(article: Article) -> str:
+    """A whole article for the console (`:source`): headings, byline, paragraphs."""
+    head = [x for x in (article.kicker, f"《{article.title}》", article.subtitle) if x]
+    meta = [x for x in ("记者 " + "、".join(article.reporters) if article.reporters else None,
+                        article.source, article.date) if x]
+    lines = head + ([" · ".join(meta)] if meta else []) + [""]
+    lines += [f"  {p}" for p in article.paragraphs]
+    return "\n".join(lines)

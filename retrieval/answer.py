@@ -1,4 +1,4 @@
-"""The answering core: question → evidence sentence, short answer and source, or an honest "not found".
+"""The answering core: question → evidence sentence, short answer and source, or "not found".
 
 One `answer()` serves the console, Telegram and the evaluation. Steps:
 1. normalise the question (traditional → simplified …), cut it to 500 characters, classify it;
@@ -44,6 +44,9 @@ _FOLLOW_UP_BONUS = 0.1
 _ARTICLES_READ = 3
 _TYPED_CHECKED = 8
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
+_COMMON_WORD_LEVEL = 7.0
+_SHORT_QUESTION = 6
+_TOPIC_SHARE = 0.3
 _TYPED = ("time", "person", "place", "organization", "number")
 
 
@@ -80,9 +83,13 @@ def _rarity_scale() -> tuple[dict[str, int], float]:
 
 
 def weight(word: str) -> float:
-    """How telling a word is: its inverse frequency in jieba's dictionary (unknown = rarest)."""
+    """How telling a word is: its inverse frequency in jieba's dictionary (unknown = rarest).
+
+    The offset keeps everyday words (最后, 担任, 项目: about 7–9) light next to names and
+    terms (12–18), so a paraphrased common word does not sink a question.
+    """
     freq, log_total = _rarity_scale()
-    return max(1.0, log_total - math.log(freq.get(word, 0) + 1))
+    return max(0.5, log_total - math.log(freq.get(word, 0) + 1) - _COMMON_WORD_LEVEL)
 
 
 @cache
@@ -90,8 +97,10 @@ def _synonym_map() -> dict[str, tuple[str, ...]]:
     return {form: group for group in synonyms() for form in group}
 
 
-def content_words(question: str) -> list[str]:
+def content_words(question: str, qt: QuestionType | None = None) -> list[str]:
     """The words of a question that carry its content: no question words, stopwords, punctuation."""
+    if qt is not None and qt.has_gap:
+        question = f"{question[:qt.start]}，{question[qt.end:]}"
     drop = stopwords() | set(QUESTION_WORDS)
     out = []
     for word in extract.question_words(question):
@@ -102,25 +111,49 @@ def content_words(question: str) -> list[str]:
     return out
 
 
-def _present(word: str, text: str) -> float:
-    """1 if the word (or a synonym) is in the text; for a long word, the share of its bigrams."""
-    if word in text or any(s in text for s in _synonym_map().get(word, ())):
-        return 1.0
-    if len(word) >= 3:
-        pairs = [word[i:i + 2] for i in range(len(word) - 1)]
-        return sum(p in text for p in pairs) / len(pairs) * 0.8
-    return 0.0
+def _covered_chars(question: str, text: str) -> set[int]:
+    """Positions of the question's characters inside a run of 2+ characters that the text has.
+
+    Character runs survive jieba cutting a question differently from the text (刘奇凡是 →
+    刘奇/凡是 while the text has 刘奇凡).
+    """
+    covered: set[int] = set()
+    i = 0
+    while i < len(question) - 1:
+        n = 2
+        while i + n <= len(question) and question[i:i + n] in text:
+            n += 1
+        if n > 2:
+            covered.update(range(i, i + n - 1))
+            i += n - 2
+        else:
+            i += 1
+    return covered
 
 
-def coverage(words: dict[str, float], text: str) -> float:
-    """The weighted share of the words found in the text."""
+def coverage(words: dict[str, float], text: str, question: str = "") -> float:
+    """The weighted share of the words found in the text (whole, by synonym, or by characters)."""
     total = sum(words.values())
-    return sum(w * _present(word, text) for word, w in words.items()) / total if total else 0.0
+    if not total:
+        return 0.0
+    covered = _covered_chars(question, text)
+    found = 0.0
+    for word, w in words.items():
+        if word in text or any(s in text for s in _synonym_map().get(word, ())):
+            found += w
+            continue
+        at = question.find(word)
+        if at >= 0:
+            found += w * sum(i in covered for i in range(at, at + len(word))) / len(word)
+    return found / total
 
 
 def is_follow_up(question: str, own_words: list[str]) -> bool:
-    """A question leaning on the previous one: starts with 那/它/这…, or names almost nothing."""
-    return bool(_FOLLOW_UP_START.match(question)) or len(own_words) <= 1
+    """A question leaning on the previous one: starts with 那/它/这…, is very short, or names
+    almost nothing of its own."""
+    bare = extract.strip_punct(question)
+    return (bool(_FOLLOW_UP_START.match(question)) or len(own_words) <= 1
+            or len(bare) <= _SHORT_QUESTION)
 
 
 def answer(
@@ -140,8 +173,8 @@ def answer(
     if not text:
         return Answer(question, None, None, "other", 0.0, None, None, [], _ms(start))
 
-    own = content_words(text)
     qt = classify(text)
+    own = content_words(text, qt)
     follow = conversation is not None and bool(conversation.topic) and is_follow_up(text, own)
     words = list(own)
     if follow:
@@ -149,7 +182,8 @@ def answer(
         if not qt.has_gap and conversation.qtype:
             # 那2015年呢？ asks what the previous question asked, of another subject.
             qt = QuestionType(conversation.qtype)
-    weights = {w: weight(w) for w in words}
+    # A follow-up's borrowed topic words count less than its own (谁主持的 → 主持 first).
+    weights = {w: weight(w) * (1.0 if w in own else _TOPIC_SHARE) for w in words}
     query = " ".join([text, *words[len(own):]])
 
     hits = searcher.search(query, max(k, 10))
@@ -165,8 +199,8 @@ def answer(
 
     article = searcher.store.article(best.article_id)
     article_text = "\n".join([article.title or "", *article.paragraphs])
-    article_cov = coverage(weights, normalize(article_text))
-    sentence_cov = coverage(weights, normalize(best.text))
+    article_cov = coverage(weights, normalize(article_text), text)
+    sentence_cov = coverage(weights, normalize(best.text), text)
     short = extract.extract(text, qt, best.text, weights)
     typed_missing = qt.qtype in _TYPED and short == best.text.strip()
     abstain = (
@@ -244,7 +278,7 @@ def _best_sentence(
         return None
     for s in sentences:
         s.score = (
-            _WEIGHTS["sentence"] * coverage(weights, normalize(s.text))
+            _WEIGHTS["sentence"] * coverage(weights, normalize(s.text), question)
             + _WEIGHTS["paragraph"] * s.paragraph_score
             + _WEIGHTS["article"] * s.article_score
             + (_FOLLOW_UP_BONUS if prefer is not None and s.article_id == prefer else 0.0)

@@ -76,6 +76,11 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in sentences if s.strip(_PUNCT)]
 
 
+def strip_punct(text: str) -> str:
+    """The text without punctuation and spaces."""
+    return "".join(ch for ch in text if ch not in _PUNCT)
+
+
 def question_words(question: str) -> list[str]:
     """Content words of a question fragment: jieba words minus punctuation and stop words."""
     return [w for w in jieba.cut(question) if w.strip(_PUNCT) and w not in _STOP]
@@ -204,7 +209,7 @@ _FINDERS = {
 def typed_candidates(qtype: str, sentence: str) -> list[Span]:
     """Candidates of the answer type the question asks for (none for `other`)."""
     finder = _FINDERS.get(qtype)
-    return finder(sentence) if finder else []
+    return _outermost(finder(sentence)) if finder else []
 
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
@@ -272,6 +277,8 @@ def gap(question: str, qt: QuestionType, sentence: str) -> Span | None:
         start, end = left[1], _clause_bounds(sentence, left[1])[1]
     else:
         return None
+    start, end = _skip_echo(question[: qt.start], "" if head_noun else question[qt.end:],
+                            sentence, start, end)
     head = question[max(0, qt.start - 1):qt.start]
     tail = question[qt.end:qt.end + 1]
     start, end = _trim(sentence, start, end, head if head in _STOP else "",
@@ -297,6 +304,19 @@ def gap(question: str, qt: QuestionType, sentence: str) -> Span | None:
         if end <= start:
             return None
     return Span(start, end, sentence[start:end])
+
+
+def _skip_echo(left: str, right: str, sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Cut what the span repeats of the question around the gap (要以|让群众…|为底线)."""
+    for n in range(min(len(left), end - start), 0, -1):
+        if sentence[start:start + n] == left[-n:]:
+            start += n
+            break
+    for n in range(min(len(right), end - start), 0, -1):
+        if sentence[end - n:end] == right[:n]:
+            end -= n
+            break
+    return start, end
 
 
 def _skip_paraphrased_verb(left: str, sentence: str, start: int, end: int) -> int:
@@ -341,8 +361,7 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
         for m in re.finditer(re.escape(word), sentence):
             anchors.append((m.start(), m.end(), weight))
     gap_span = gap(question, qt, sentence)
-    candidates = [c for c in _outermost(typed_candidates(qt.qtype, sentence))
-                  if c.text not in question]
+    candidates = [c for c in typed_candidates(qt.qtype, sentence) if c.text not in question]
     if qt.unit:
         with_unit = [c for c in candidates if c.text.endswith(qt.unit)]
         candidates = with_unit or candidates

@@ -1,0 +1,223 @@
+"""The answering core: question types, extraction, evidence, abstention and follow-ups."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from retrieval.answer import Conversation, answer, content_words, coverage, is_follow_up
+from retrieval.extract import (
+    extract,
+    gap,
+    numbers,
+    persons,
+    split_sentences,
+    times,
+    typed_candidates,
+)
+from retrieval.ingest import ingest_paths
+from retrieval.qtype import classify
+from retrieval.resources import bundled_pages
+from retrieval.store import Store
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    """A Searcher over the bundled page, built once for the module."""
+    from retrieval.search import Searcher
+
+    path = tmp_path_factory.mktemp("answer") / "page.db"
+    with Store(path) as store:
+        ingest_paths(store, bundled_pages())
+    store = Store(path)
+    yield Searcher.open(store)
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("西宁半马几点开赛？", "time"),
+        ("他是哪一年出生的？", "time"),
+        ("塞内加尔是何时独立的？", "time"),
+        ("谁主持了会议？", "person"),
+        ("哪位记者写的？", "person"),
+        ("比赛在哪里举行？", "place"),
+        ("他去了哪个国家？", "place"),
+        ("半马冠名的是哪家银行？", "organization"),
+        ("他在哪所学校读书？", "organization"),
+        ("有多少人参赛？", "number"),
+        ("有几家单位发言？", "number"),
+        ("这座塔有多高？", "number"),
+        ("为什么会发生武斗？", "other"),
+        ("完赛奖牌的设计灵感来自什么？", "other"),
+        ("半马分为哪几个项目？", "other"),
+    ],
+)
+def test_question_is_classified_by_its_question_word(question, qtype):
+    assert classify(question).qtype == qtype
+
+
+def test_number_question_keeps_the_unit_it_asks_for():
+    qt = classify("城西区落实了多少处设施亮化？")
+    assert (qt.qtype, qt.unit) == ("number", "处")
+
+
+def test_sentences_split_after_end_punctuation_keeping_closing_quotes():
+    text = "他说：“我们赢了。”比赛结束。观众散去！"
+    assert split_sentences(text) == ["他说：“我们赢了。”", "比赛结束。", "观众散去！"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("8月25日7时30分，比赛鸣枪开赛。", "8月25日7时30分"),
+        ("塞内加尔在1960年8月20日宣布独立。", "1960年8月20日"),
+        ("该寺建于19世纪末。", "19世纪末"),
+        ("会议下午3点半开始。", "下午3点半"),
+    ],
+)
+def test_time_expressions_are_found_whole(sentence, expected):
+    assert expected in [s.text for s in times(sentence)]
+
+
+def test_numbers_keep_their_unit_and_exclude_dates():
+    found = [s.text for s in numbers("2024年参赛规模总计12000人，较上年增加2000余人，占比58%。")]
+    assert found == ["12000人", "2000余人", "58%"]
+
+
+def test_split_and_transliterated_names_are_joined():
+    assert "南海晏" in [s.text for s in persons("市领导南海晏参加。")]
+    sentence = "2009年3月17日，马克·拉瓦卢马纳纳宣布解散政府。"
+    names = [s.text for s in typed_candidates("person", sentence)]
+    assert "马克·拉瓦卢马纳纳" in names and "马克" not in names
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # Sentences that are not from the bundled page: extraction is general Chinese QA.
+        ("齐庄公派栾盈攻击哪国？", "齐庄公派栾盈攻击晋国，栾盈兵败。", "晋国"),
+        ("于海什么时候入选国家队？", "于海在2009年入选国家队，司职中场。", "2009年"),
+        ("谁主持了会议？", "市长张明讲话，副市长李华主持，秘书长出席。", "李华"),
+        ("射控雷达的距离精度是多少？", "射控雷达的距离精度为15米，方位精度较高。", "15米"),
+        ("公司总部设在哪里？", "该公司总部设在杭州市西湖区，员工两千人。", "杭州市西湖区"),
+        ("他鼓励企业发挥什么优势？", "鼓励企业要充分发挥行业龙头优势，坚定信心。",
+         "行业龙头优势"),
+        ("项目要以什么为底线？", "要以让群众喝上放心水为底线，以质量更好为目标。",
+         "让群众喝上放心水"),
+        ("赛事主题是啥？", "雪豹形象彰显了“相约清凉西宁，试与雪豹赛跑”的赛事主题。",
+         "相约清凉西宁，试与雪豹赛跑"),
+        ("奖牌的设计灵感来自什么？", "奖牌的设计灵感便汲取自西宁市花丁香花，图案精美。",
+         "西宁市花丁香花"),
+    ],
+)
+def test_short_answer_fills_the_questions_gap(question, sentence, expected):
+    qt = classify(question)
+    weights = {w: 1.0 for w in content_words(question, qt)}
+    assert extract(question, qt, sentence, weights) == expected
+
+
+def test_explanation_questions_get_the_whole_sentence():
+    sentence = "由于价格低廉，所以每逢节日都会烹煮海螯虾。"
+    qt = classify("为什么节日都会烹煮海螯虾？")
+    assert extract("为什么节日都会烹煮海螯虾？", qt, sentence, {"烹煮": 1.0}) == sentence
+
+
+def test_gap_is_none_when_no_question_word_aligns():
+    qt = classify("火星上有多少座山？")
+    assert gap("火星上有多少座山？", qt, "今天天气很好。") is None
+
+
+def test_coverage_credits_names_that_jieba_cuts_differently():
+    question = "刘奇凡是什么职务？"
+    words = {w: 1.0 for w in content_words(question, classify(question))}
+    named = coverage(words, "省委副书记刘奇凡出席。", question)
+    assert named > coverage(words, "会议召开。", question)
+
+
+@pytest.mark.parametrize(
+    ("question", "follows"),
+    [("那在哪里开赛？", True), ("谁主持的？", True), ("他鼓励企业发挥什么优势？", True),
+     ("王卫东在哪家公司了解生产经营情况？", False), ("全省科学技术大会在哪里召开？", False)],
+)
+def test_follow_up_is_recognised_by_opening_word_or_brevity(question, follows):
+    assert is_follow_up(question, content_words(question, classify(question))) is follows
+
+
+def test_bundled_page_answers_the_readme_question(searcher):
+    result = answer("西宁半马几点开赛？", searcher)
+    assert result.answer in ("8月25日7时30分", "7时30分")
+    assert result.qtype == "time"
+    assert result.article.title == "25日7时30分，西宁半马激情开赛"
+    assert result.paragraph_id == result.hits[0].paragraph_id
+    assert "开赛" in result.matched
+
+
+def test_evidence_may_come_from_context_that_names_the_event(searcher):
+    result = answer("谁主持了全省科学技术大会？", searcher)
+    assert result.answer == "吴晓军"
+    assert "科学技术大会" not in result.evidence
+
+
+def test_traditional_characters_are_answered_like_simplified(searcher):
+    traditional = answer("西寧半馬幾點開賽？", searcher)
+    assert traditional.answer == answer("西宁半马几点开赛？", searcher).answer
+
+
+@pytest.mark.parametrize("question", ["西宁明天天气怎么样？", "美国总统是谁？", "怎么做红烧肉？"])
+def test_questions_the_page_cannot_answer_abstain_with_a_hint(searcher, question):
+    result = answer(question, searcher)
+    assert result.answer is None and result.evidence is None and result.article is None
+    assert result.to_json()["answer"] is None
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n"])
+def test_empty_question_abstains_as_other(searcher, question):
+    result = answer(question, searcher)
+    assert (result.answer, result.qtype, result.hits) == (None, "other", [])
+
+
+def test_very_long_question_is_cut_and_still_answered(searcher):
+    result = answer("西宁半马几点开赛？" + "啊" * 5000, searcher)
+    assert result.answer in ("8月25日7时30分", "7时30分")
+
+
+def test_follow_up_is_answered_in_the_previous_topic(searcher):
+    chat = Conversation()
+    answer("西宁半马几点开赛？", searcher, conversation=chat)
+    assert answer("那在哪里开赛？", searcher, conversation=chat).answer in (
+        "城西区海湖体育中心", "海湖体育中心")
+
+
+def test_standalone_question_is_not_pulled_back_to_the_topic(searcher):
+    chat = Conversation()
+    answer("西宁半马几点开赛？", searcher, conversation=chat)
+    result = answer("全省科学技术大会在哪里召开？", searcher, conversation=chat)
+    assert result.answer == "西宁"
+    assert result.article.title.startswith("全省科学技术大会")
+
+
+def test_reset_forgets_the_topic(searcher):
+    chat = Conversation()
+    answer("西宁半马几点开赛？", searcher, conversation=chat)
+    chat.reset()
+    assert answer("那在哪里开赛？", searcher, conversation=chat).answer is None
+
+
+def test_concurrent_calls_give_the_same_answers(searcher):
+    from retrieval.search import Searcher
+
+    results: dict[int, str | None] = {}
+
+    def ask(n: int) -> None:
+        own = Searcher.open(searcher.store.path)
+        results[n] = answer("谁主持了全省科学技术大会？", own).answer
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert set(results.values()) == {"吴晓军"}
