@@ -17,6 +17,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -63,11 +64,11 @@ def newsbot_params() -> Params:
 # --- corpus and tokens, prepared once per size ---------------------------------------------
 
 
-def prepare(size: int, queries: int, workers: int) -> Path:
+def prepare(size: int, queries: int, workers: int, out: Path = OUT) -> Path:
     """Generate, tokenize and cache the corpus and questions of one size; reuse a cached one."""
     from retrieval.tokenize import index_tokens, query_tokens
 
-    where = OUT / f"n{size}"
+    where = out / f"n{size}"
     done = where / "prepared.json"
     if done.is_file() and json.loads(done.read_text())["queries"] >= queries:
         return where
@@ -205,16 +206,19 @@ def agreement(top: list[list[int]], scores: list[list[float]], reference: np.nda
     compute the same formula (newsbot); the others use other idf variants and k1.
     """
     shares, max_error, identical = [], 0.0, 0
-    for ids, got, ref in zip(top, scores, reference, strict=False):
+    for all_ids, got, ref in zip(top, scores, reference, strict=False):
+        if all_ids:
+            max_error = max(max_error, float(np.max(np.abs(ref[all_ids] - np.asarray(got)))))
+        # A row returned with a zero score was not found, only listed (newsbot pads to k).
+        ids = [i for i, s in zip(all_ids, got, strict=True) if s > 0]
         best, best_scores = top_k_of_scores(ref, K)
         if not best:
-            shares.append(1.0 if not ids else 0.0)
+            shares.append(float(not ids))
+            identical += not ids
             continue
         threshold = best_scores[-1] - SCORE_TOLERANCE
         shares.append(sum(ref[i] >= threshold for i in ids[:K]) / len(best))
         identical += ids[:K] == best
-        if ids:
-            max_error = max(max_error, float(np.max(np.abs(ref[ids] - np.asarray(got)))))
     return {
         "agreement": float(np.mean(shares)) if shares else float("nan"),
         "identical_share": identical / len(shares) if shares else float("nan"),
@@ -256,8 +260,8 @@ def table(size: int, rows: list[dict]) -> str:
         f"**{size:,} paragraphs**",
         "",
         "| method | build s | cold start s | p50 ms | p95 ms | p99 ms | q/s | serve RSS MB "
-        "| build RSS MB | disk MB | top-10 agreement | max score error |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| build RSS MB | disk MB | top-10 agreement | identical top-10 | max score error |",
+        "| --- " + "| ---: " * 12 + "|",
     ]
     for r in rows:
         error = f"{r['max_score_error']:.1e}" if r["method"] in EXACT else "–"
@@ -266,20 +270,27 @@ def table(size: int, rows: list[dict]) -> str:
             f"| {_cell(r['p50_ms'], 2)} | {_cell(r['p95_ms'], 2)} | {_cell(r['p99_ms'], 2)} "
             f"| {_cell(r['qps'], 0)} | {_cell(r['serve_peak_rss_mb'], 0)} "
             f"| {_cell(r['build_peak_rss_mb'], 0)} | {_cell(r['disk_mb'], 0)} "
-            f"| {r['agreement']:.3f} ({r['compared_queries']} q) "
+            f"| {r['agreement']:.3f} ({r['compared_queries']} q) | {r['identical_share']:.2f} "
             f"| {error} |"
         )
     return "\n".join(lines)
 
 
-def run_size(size: int, queries: int, workers: int, methods: list[str]) -> dict:
-    """Prepare one size, build and serve each method in its own processes, compare."""
-    where = prepare(size, queries, workers)
+def run_size(
+    size: int,
+    queries: int,
+    workers: int,
+    methods: list[str],
+    out: Path = OUT,
+    run: Callable[[str, str, Path], dict] = run_worker,
+) -> dict:
+    """Prepare one size, build and serve each method (in its own processes), compare."""
+    where = prepare(size, queries, workers, out)
     measured = {}
     # The reference runs first: it leaves rank-bm25's scores for the others to be compared to.
     for method in [REFERENCE] + [m for m in methods if m != REFERENCE]:
-        built = run_worker(method, "build", where) if METHODS[method].persistent else None
-        measured[method] = built, run_worker(method, "serve", where)
+        built = run(method, "build", where) if METHODS[method].persistent else None
+        measured[method] = built, run(method, "serve", where)
     reference = np.load(where / "results" / "reference_scores.npy")
     rows = [summarize(m, *measured[m], reference) for m in measured]
     sample = len(reference)
@@ -296,6 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated paragraph counts")
     parser.add_argument("--queries", type=int, default=300, help="questions timed per method")
     parser.add_argument("--workers", type=int, default=2, help="processes tokenizing the corpus")
+    parser.add_argument("--out", type=Path, default=OUT, help="cache of corpora, tokens, indexes")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
     parser.add_argument(
         "--worker", nargs=3, metavar=("METHOD", "PHASE", "DIR"), help=argparse.SUPPRESS
@@ -312,7 +324,8 @@ def main(argv: list[str] | None = None) -> None:
     unknown = sorted(set(methods) - set(METHODS))
     if unknown:
         parser.error(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(METHODS)}")
-    runs = [run_size(int(s), args.queries, args.workers, methods) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",")]
+    runs = [run_size(size, args.queries, args.workers, methods, args.out) for size in sizes]
     for run in runs:
         print(table(run["size"], run["rows"]), end="\n\n")
     RESULTS.parent.mkdir(exist_ok=True)

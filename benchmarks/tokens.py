@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from multiprocessing import Pool
 from pathlib import Path
@@ -69,13 +70,20 @@ def _tokenize_chunk(args: tuple[Tokenizer, list[str]]) -> list[list[str]]:
 
 
 def tokenize_all(texts: Sequence[str], tokenize: Tokenizer, workers: int) -> TokenCache:
-    """Tokenize `texts` in `workers` processes (jieba holds the GIL) into a `TokenCache`."""
+    """Tokenize `texts` in `workers` processes (jieba holds the GIL) into a `TokenCache`.
+
+    With one worker it tokenizes in this process: a pool would only add start-up time.
+    """
     chunks = [(tokenize, list(texts[i : i + _CHUNK])) for i in range(0, len(texts), _CHUNK)]
     vocab: dict[str, int] = {}
     ids: list[np.ndarray] = []
     offsets = [0]
-    with Pool(workers) as pool:
-        for tokens_of_chunk in pool.imap(_tokenize_chunk, chunks):
+    with ExitStack() as stack:
+        if workers > 1:
+            tokenized = stack.enter_context(Pool(workers)).imap(_tokenize_chunk, chunks)
+        else:
+            tokenized = map(_tokenize_chunk, chunks)
+        for tokens_of_chunk in tokenized:
             for tokens in tokens_of_chunk:
                 doc = np.fromiter(
                     (vocab.setdefault(t, len(vocab)) for t in tokens), np.int32, len(tokens)
