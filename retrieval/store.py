@@ -6,6 +6,7 @@ databases run in WAL mode so the bot can read while `newsbot ingest` writes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sqlite3
@@ -54,6 +55,9 @@ class Store:
             if self.path is not None:
                 self.db.enable_wal()
             self.db.execute("PRAGMA foreign_keys = ON")
+            # A second `newsbot ingest` waits for the first one's file transaction to end
+            # instead of failing after sqlite3's default 5 seconds.
+            self.db.execute("PRAGMA busy_timeout = 60000")
             self._create_schema()
         except sqlite3.DatabaseError as exc:
             self.db.close()
@@ -158,7 +162,7 @@ class Store:
         """Store a document and its articles in one transaction; None if `sha256` is stored."""
         if kind not in KINDS:
             raise ValueError(f"document kind must be one of {KINDS}, not {kind!r}")
-        with self.db.atomic():
+        with self._write_transaction():
             if self.has_document(sha256):
                 return None
             documents = self.db["documents"]
@@ -177,6 +181,26 @@ class Store:
             self._add_articles(document_id, articles)
         log.debug("stored %s as document %s (%d articles)", name, document_id, len(articles))
         return document_id
+
+    @contextlib.contextmanager
+    def _write_transaction(self) -> Iterator[None]:
+        """A transaction that takes the write lock first (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads and then writes fails at once with "database is
+        locked" when another writer got in between (its snapshot is stale); taking the lock
+        up front makes a concurrent ingest wait for the busy timeout instead.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.rollback()
+            raise
+        self.db.commit()
 
     def _add_articles(self, document_id: int, articles: list[Article]) -> None:
         """Insert a document's articles, then all their paragraphs, in two bulk inserts."""
