@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,9 @@ from retrieval.models import Answer
 from retrieval.store import Store
 
 T = TypeVar("T")
+
+# How often a worker thread checks the store for paragraphs ingested while the bot runs.
+REFRESH_EVERY = 30.0
 
 
 class Backend:
@@ -50,9 +54,15 @@ class Backend:
         return cls(lambda: Searcher.open(path), answer, Conversation, workers)
 
     def _searcher(self) -> Any:
+        """This thread's Searcher, brought up to date with the store every REFRESH_EVERY s."""
         searcher = getattr(self._local, "searcher", None)
+        now = time.monotonic()
         if searcher is None:
             searcher = self._local.searcher = self._open_searcher()
+            self._local.refreshed = now
+        elif now - self._local.refreshed >= REFRESH_EVERY:
+            searcher.refresh()
+            self._local.refreshed = now
         return searcher
 
     async def call(self, fn: Callable[[Any], T]) -> T:

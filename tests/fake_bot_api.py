@@ -174,6 +174,8 @@ class BotAPI:
         self.inline_queries: dict[str, dict] = {}
         self.inline_answers: dict[str, dict] = {}
         self._flood: dict[int, int] = {}
+        # When each message reached the server (time.monotonic()), for latency figures.
+        self.arrived: dict[tuple[int, int], float] = {}
 
     @property
     def me(self) -> dict:
@@ -212,6 +214,7 @@ class BotAPI:
                 **extra,
             }
             self.messages[(chat["id"], message["message_id"])] = message
+            self.arrived[(chat["id"], message["message_id"])] = time.monotonic()
             self._push({"message": message})
         return message
 
@@ -402,6 +405,7 @@ class BotAPI:
         if params.get("reply_markup"):
             message["reply_markup"] = params["reply_markup"]
         self.messages[(chat["id"], message["message_id"])] = message
+        self.arrived[(chat["id"], message["message_id"])] = time.monotonic()
         return message
 
     def api_editmessagetext(self, params: dict) -> dict:

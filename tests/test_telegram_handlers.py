@@ -13,6 +13,7 @@ from fake_bot_api import BotAPI
 from telegram import Update
 from telegram.request import BaseRequest, RequestData
 
+from bot import telegram_backend
 from bot.telegram import MAX_QUESTION, Settings, build_application, example_questions
 from bot.telegram_backend import Backend
 from bot.telegram_limits import RateLimiter, parse_chat_ids
@@ -64,6 +65,11 @@ class FakeConversation:
 class FakeSearcher:
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.refreshes = 0
+
+    def refresh(self) -> int:
+        self.refreshes += 1
+        return 0
 
 
 def fake_answer(question: str, searcher: FakeSearcher, *, k: int = 5, conversation=None) -> Answer:
@@ -442,6 +448,23 @@ async def test_a_failing_handler_is_logged_with_its_update_and_the_user_gets_an_
 
 
 # --- the pieces -----------------------------------------------------------------------
+
+
+async def test_each_worker_thread_opens_one_searcher_and_refreshes_it(db, monkeypatch):
+    monkeypatch.setattr(telegram_backend, "REFRESH_EVERY", 0.0)
+    opened = []
+
+    def open_searcher() -> FakeSearcher:
+        opened.append(FakeSearcher(Store(db)))
+        return opened[-1]
+
+    backend = Backend(open_searcher, fake_answer, FakeConversation, workers=1)
+    try:
+        for _ in range(3):
+            assert (await backend.answer("图书馆几座？")).answer == "三座"
+    finally:
+        backend.close()
+    assert len(opened) == 1 and opened[0].refreshes == 2
 
 
 def test_rate_limiter_window_slides_per_user():
