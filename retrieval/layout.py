@@ -35,9 +35,8 @@ NO_LINE_END = "“‘（《「『【〔〈("
 
 # A paragraph's first line is indented by two CJK characters (4 display columns).
 INDENT = 4
-# A sentence-final line this many columns short of the column width cannot be a full line that
-# a column break interrupted: the paragraph ended there, whatever the next line looks like.
-_CLEARLY_SHORT = 8
+# A Latin/number run (with inner spaces: `SOUL EATER`, `5.8%`, `1+3+X`) is never broken.
+UNIT_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.%+\-/_'&]| (?=[A-Za-z0-9]))*|.", re.S)
 
 _SPACE_RE = re.compile(
     rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])"
@@ -46,10 +45,11 @@ _SPACE_RE = re.compile(
 _CJK_RE = re.compile(f"[{_CJK}]")
 
 _ROLE = r"(?:特约|实习|见习|首席|融媒体|本报)?(?:记者|通讯员)"
+# Extraction may have put spaces around the digits of a dateline (`新华社西宁 11 月 20 日电`).
 _LEAD = (
-    r"本报[^\s（）。，]{0,12}?讯"
-    r"|[^\s（）。，]{1,10}?(?:日报|晚报|报|台|网)讯"
-    r"|(?:新华社|中新社)[^\s（）。，]{0,16}?电"
+    r"本报[^（）。，]{0,16}?讯"
+    r"|[^\s（）。，][^（）。，]{0,12}?(?:日报|晚报|报|台|网)讯"
+    r"|(?:新华社|中新社)[^（）。，]{0,20}?电"
 )
 # `本报讯（记者 施翔）`, `新华社西宁8月21日电（记者 张三、李四）`, `（通讯员 王五）`, `本报北京讯`.
 _BYLINE_RE = re.compile(
@@ -109,8 +109,8 @@ def _is_latin(char: str) -> bool:
 
 
 def _core_width(line: str) -> int:
-    """Display width without trailing closing punctuation, which may overhang the column."""
-    return display_width(line.rstrip(NO_LINE_START))
+    """Display width without stray spaces and the closing punctuation that may overhang."""
+    return display_width(clean_spaces(line).rstrip(NO_LINE_START))
 
 
 @dataclass
@@ -173,11 +173,14 @@ def parse_byline(text: str) -> tuple[str, list[str], str] | None:
             reporters.extend(names)
         if not reporters:
             return None
-    return _normalise_byline(match.group(0)), reporters, text[match.end() :]
+    lead = clean_spaces(match.group("lead") or match.group("lead_only") or "")
+    return lead + _normalise_byline(match.group("paren") or ""), reporters, text[match.end() :]
 
 
 def _normalise_byline(byline: str) -> str:
-    return re.sub(r"[ \u3000]+", " ", byline.strip())
+    """The byline with one space after each role, whatever line breaks left: `（记者 施翔）`."""
+    byline = re.sub(rf"({_ROLE})[ \u3000]*", r"\1 ", byline.strip())
+    return re.sub(r"[ \u3000]+", " ", byline)
 
 
 def _find_bylines(blocks: list[_Block]) -> None:
@@ -186,8 +189,12 @@ def _find_bylines(blocks: list[_Block]) -> None:
     for block in blocks:
         if previous_ends:
             # Raw lines, not `text`: clean_spaces would glue `记者 施翔` together.
-            head = "".join(block.lines[:2])
+            # A byline alone on its line, else one that runs onto the second line.
+            head = block.lines[0]
             found = parse_byline(head)
+            if not found and len(block.lines) > 1:
+                head = "".join(block.lines[:2])
+                found = parse_byline(head)
             if found:
                 block.byline, block.reporters, rest = found
                 block.byline_chars = len(head) - len(rest)
@@ -218,27 +225,69 @@ def _column_width(blocks: list[_Block]) -> int:
     """Estimate an article's column width from lines that a later line of the same block follows.
 
     Those lines are full lines or indented first lines; the upper quartile skips the latter.
+    Trailing closing punctuation is left out since it may overhang, so this is the width or,
+    for an odd width filled with CJK, one less: the tests below allow for either.
     """
-    widths = sorted(display_width(line) for b in blocks for line in b.lines[:-1])
+    widths = sorted(_core_width(line) for b in blocks for line in b.lines[:-1])
     if not widths:
-        widths = sorted(display_width(line) for b in blocks for line in b.lines)
+        widths = sorted(_core_width(line) for b in blocks for line in b.lines)
     return widths[(3 * len(widths)) // 4]
 
 
-def _paragraph_ends(prev: _Block, nxt: _Block, width: int) -> bool:
-    """Decide whether the blank line between two blocks of one article ends a paragraph.
+def _first_unit_width(line: str) -> int:
+    """Columns of the first unbreakable piece of `line` (with any opening punctuation before it).
 
-    A blank line in mid-sentence is a column break. After a sentence end, a line far shorter
-    than the column ended its paragraph; otherwise the next line decides: a paragraph's first
-    line is indented (about two CJK characters short), a line continuing after a column
-    break is full width.
+    Greedy line breaking moves a piece to the next line only when it does not fit, so a line
+    plus the next line's first piece tells whether the line was full.
     """
-    last = prev.lines[-1]
+    clean = clean_spaces(line)
+    opening = len(clean) - len(clean.lstrip(NO_LINE_END))
+    match = UNIT_RE.match(clean, opening)
+    return display_width(clean[: match.end()] if match else clean)
+
+
+def _full(line: str, next_width: int, capacity: int) -> bool:
+    """Whether greedy breaking at `capacity` columns (or one more) could have ended `line` here.
+
+    Either the next piece did not fit, or closing punctuation did not fit and overhangs:
+    then the line up to the first overhanging mark was full.
+    """
+    body = clean_spaces(line)
+    pending = next_width
+    while True:
+        width = display_width(body)
+        if width <= capacity + 1 and width + pending > capacity:
+            return True
+        if not body or body[-1] not in NO_LINE_START:
+            return False
+        pending = display_width(body[-1])
+        body = body[:-1]
+
+
+def _paragraph_ends(
+    last: str, last_is_first: bool, nxt: str, after: str | None, width: int
+) -> bool:
+    """Decide whether a blank line inside an article ends a paragraph or is a column break.
+
+    `last` is the line before the blank (`last_is_first`: it opens its paragraph, so it is
+    indented), `nxt` the line after it and `after` the line after that in reading order
+    (None when `nxt` may end its paragraph). A blank in mid-sentence is a column break. After
+    a sentence end, a line with room left for the next line's first piece ended its paragraph.
+    Otherwise the next line decides: a paragraph's first line is indented by two CJK
+    characters, a line continuing after a column break is full width.
+    """
     if not ends_sentence(last):
         return False
-    if _core_width(last) <= width - _CLEARLY_SHORT:
+    if not _full(last, _first_unit_width(nxt), width - (INDENT if last_is_first else 0)):
         return True
-    return _core_width(nxt.lines[0]) <= width - INDENT
+    if after is not None:
+        after_width = _first_unit_width(after)
+        indented = _full(nxt, after_width, width - INDENT)
+        if indented != _full(nxt, after_width, width):
+            return indented
+    # `nxt` may be a whole one-line paragraph or the last line of this one: it is the former
+    # when short enough for an indented line, the reading that needs no column break here.
+    return _core_width(nxt) <= width + 1 - INDENT
 
 
 def _paragraphs(blocks: list[_Block]) -> list[str]:
@@ -248,12 +297,22 @@ def _paragraphs(blocks: list[_Block]) -> list[str]:
     """
     width = _column_width(blocks)
     paragraphs: list[list[str]] = [_drop_chars(blocks[0].lines, blocks[0].byline_chars)]
-    for prev, nxt in pairwise(blocks):
-        if _paragraph_ends(prev, nxt, width):
+    # Index in the current block of the line that opens a paragraph (indented), if any: the
+    # line after a byline standing alone, or the first line after a paragraph end.
+    first_index = 1 if blocks[0].byline_chars >= len(blocks[0].lines[0]) else None
+    for i, (prev, nxt) in enumerate(pairwise(blocks)):
+        following = blocks[i + 2].lines[0] if i + 2 < len(blocks) else None
+        after = nxt.lines[1] if len(nxt.lines) > 1 else following
+        if ends_sentence(nxt.lines[-1]) and len(nxt.lines) == 1:
+            after = None
+        last_is_first = first_index == len(prev.lines) - 1
+        if _paragraph_ends(prev.lines[-1], last_is_first, nxt.lines[0], after, width):
             paragraphs.append(list(nxt.lines))
+            first_index = 0
         else:
             log.debug("line %d: column break joined (width %d)", nxt.lineno - 1, width)
             paragraphs[-1].extend(nxt.lines)
+            first_index = None
     return [text for text in map(join_lines, paragraphs) if text]
 
 
