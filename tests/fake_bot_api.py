@@ -174,6 +174,7 @@ class BotAPI:
         self.inline_queries: dict[str, dict] = {}
         self.inline_answers: dict[str, dict] = {}
         self._flood: dict[int, int] = {}
+        self._outages: dict[str, int] = {}
         # When each message reached the server (time.monotonic()), for latency figures.
         self.arrived: dict[tuple[int, int], float] = {}
 
@@ -275,6 +276,11 @@ class BotAPI:
         with self.cond:
             self._flood[chat_id] = retry_after
 
+    def fail_next(self, method: str, times: int = 1) -> None:
+        """The next `times` calls of `method` get 502 Bad Gateway, as during an outage."""
+        with self.cond:
+            self._outages[method] = times
+
     def _push(self, update: dict) -> None:
         update["update_id"] = next(self._update_ids)
         self._updates.append(update)
@@ -324,6 +330,10 @@ class BotAPI:
         with self.cond:
             record = Call(method, params, time.monotonic())
             self.calls.append(record)
+            if self._outages.get(method):
+                self._outages[method] -= 1
+                record.ok = False
+                return 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"}
             if handler is None:
                 self.violations.append(f"{method}: no such Bot API method")
                 record.ok = False
