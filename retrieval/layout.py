@@ -335,7 +335,8 @@ def _assign_headlines(heads: list[tuple[int, str]], bodies: list[set[str]]) -> l
 
     First a greedy one-to-one matching by score gives every article one headline; then each
     remaining headline joins the article of a neighbouring headline block (kicker, title and
-    subtitle of one article sit together), whichever of them it overlaps more.
+    subtitle of one article sit together): the side its kicker/subtitle cue points to, else
+    whichever of them it overlaps more.
     Bigrams are weighted by rarity across the page's articles, so shared words like 西宁 count
     little.
     """
@@ -361,17 +362,22 @@ def _assign_headlines(heads: list[tuple[int, str]], bodies: list[set[str]]) -> l
         if owner[h] < 0 and a not in titled:
             owner[h] = a
             titled.add(a)
-    # Neighbours are adjacent blocks with no body block between them.
-    for h in range(len(heads)):
+    # Neighbours are adjacent blocks with no body block between them. A kicker leads into the
+    # title after it and a subtitle follows its title, so their cues pick the side.
+    for h, (index, text) in enumerate(heads):
         if owner[h] >= 0:
             continue
-        near = [
-            owner[k]
+        before, after = (
+            owner[k] if 0 <= k < len(heads) and abs(heads[k][0] - index) == 1 else -1
             for k in (h - 1, h + 1)
-            if 0 <= k < len(heads) and abs(heads[k][0] - heads[h][0]) == 1 and owner[k] >= 0
-        ]
-        candidates = near or range(n)
-        owner[h] = max(candidates, key=lambda a: scores[h][a])
+        )
+        if _KICKER_END_RE.search(text) and after >= 0:
+            owner[h] = after
+        elif _SUBTITLE_START_RE.match(text) and before >= 0:
+            owner[h] = before
+        else:
+            near = [a for a in (before, after) if a >= 0]
+            owner[h] = max(near or range(n), key=lambda a: scores[h][a])
     return owner
 
 
