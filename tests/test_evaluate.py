@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import cli
 from retrieval import evaluate, gates, metrics
 from retrieval.errors import NewsbotError
 from retrieval.models import Answer, Hit
@@ -356,3 +359,68 @@ def test_new_db_file_is_created_and_reused(tmp_path):
 def test_squad_file_given_as_gold_set_asks_for_the_flag():
     with pytest.raises(NewsbotError, match="pass --squad or --with-squad"):
         evaluate.prepare([EVAL_SQUAD])
+
+
+# --- the newsbot eval command -------------------------------------------------------------
+
+
+def _eval(*args: str):
+    return CliRunner().invoke(cli, ["eval", *args])
+
+
+def test_eval_squad_json_counts_the_questions():
+    result = _eval("--squad", str(EVAL_SQUAD), "--json", "-k", "1,2")
+    assert result.exit_code == 0, result.output
+    overall = json.loads(result.output)["overall"]
+    assert (overall["questions"], overall["answerable"], overall["unanswerable"]) == (5, 4, 1)
+    assert set(overall["paragraph_recall"]) == {"1", "2"}
+    assert overall["article_mrr"] is None  # SQuAD gold names paragraphs, not articles
+
+
+def test_eval_table_has_a_column_per_question_type(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        '{"question": "西宁半马几点开赛？", "answers": ["7时30分"], "qtype": "time"}\n'
+        '{"question": "美国总统是谁？", "answers": [], "qtype": "person"}\n',
+        "utf-8",
+    )
+    result = _eval(str(gold), "--by", "qtype")
+    assert result.exit_code == 0, result.output
+    header = result.output.splitlines()[0].split()
+    assert header == ["all", "person", "time"]  # equal sizes: by name
+    assert "evidence@1" in result.output and "latency p95 ms" in result.output
+
+
+def test_eval_exits_1_naming_the_failed_gate(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"question": "西宁半马几点开赛？", "answers": ["7时30分"]}\n', "utf-8")
+    passed = _eval(str(gold), "--min-paragraph-at-1", "0", "--max-false-abstain", "1")
+    assert passed.exit_code == 0, passed.output
+    failed = _eval(str(gold), "--min-abstain-recall", "0.9", "--min-paragraph-at-1", "0")
+    assert failed.exit_code == 1
+    assert "threshold not met: abstain recall not measured" in failed.output
+    assert "--min-abstain-recall" in failed.output and "paragraph@1" not in failed.output
+
+
+def test_eval_report_lists_failures_and_draws_the_chart(tmp_path):
+    result = _eval("--squad", str(EVAL_SQUAD), "--report", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "out" / "report.md").read_text("utf-8")
+    assert report.startswith("# Evaluation: eval_squad.json")
+    assert "## Failures (" in report and "| id | type | question |" in report
+    assert (tmp_path / "out" / "recall.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--squad"], "--squad needs at least one SQuAD-format FILE"),
+        ([str(EVAL_SQUAD)], "pass --squad or --with-squad"),
+        (["-k", "0,3"], "give at least one k, each 1 or more"),
+    ],
+)
+def test_eval_usage_errors_are_one_line(args, message):
+    result = _eval(*args)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
