@@ -45,6 +45,7 @@ _ARTICLES_READ = 3
 _TYPED_CHECKED = 8
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
+_TITLE_WORD_SHARE = 0.3
 _SHORT_QUESTION = 6
 _TOPIC_SHARE = 0.3
 _TYPED = ("time", "person", "place", "organization", "number")
@@ -276,9 +277,16 @@ def _best_sentence(
     """The evidence: own overlap + paragraph and article scores (+ the answer type present)."""
     if not sentences:
         return None
+    # Words of an article's title name its topic, which most of its sentences share without
+    # repeating it: within the article they count for little (谁主持了全省科学技术大会？).
+    titles = {s.article_id: normalize(s.title) for s in sentences}
+    local = {
+        article_id: {w: x * (_TITLE_WORD_SHARE if w in title else 1.0) for w, x in weights.items()}
+        for article_id, title in titles.items()
+    }
     for s in sentences:
         s.score = (
-            _WEIGHTS["sentence"] * coverage(weights, normalize(s.text), question)
+            _WEIGHTS["sentence"] * coverage(local[s.article_id], normalize(s.text), question)
             + _WEIGHTS["paragraph"] * s.paragraph_score
             + _WEIGHTS["article"] * s.article_score
             + (_FOLLOW_UP_BONUS if prefer is not None and s.article_id == prefer else 0.0)
