@@ -63,18 +63,21 @@ def _chart(path: Path, overall: Summary, groups: dict[str, Summary]) -> None:
         points = [(k, v) for k, v in recall.items() if not math.isnan(v)]
         if points:
             left.plot(*zip(*points, strict=True), marker="o", label=label)
+    left.set_xticks(list(overall.paragraph_recall))
     left.set(xlabel="k", ylabel="Recall@k", ylim=(0, 1.02), title="Recall@k")
     left.legend()
     names = list(groups)
     x = range(len(names))
-    width = 0.4
-    evidence = [groups[n].evidence for n in names]
-    exact = [groups[n].exact_match for n in names]
-    right.bar([i - width / 2 for i in x], evidence, width, label="evidence@1")
-    right.bar([i + width / 2 for i in x], exact, width, label="answer EM")
+    width = 0.27
+    bars = (("evidence@1", "evidence"), ("answer EM", "exact_match"), ("answer F1", "f1"))
+    for offset, (label, figure) in zip((-width, 0, width), bars, strict=True):
+        heights = [getattr(groups[n], figure) for n in names]
+        right.bar([i + offset for i in x], heights, width, label=label)
     right.set_xticks(list(x), [f"{n}\n({groups[n].answerable})" for n in names])
-    right.set(ylim=(0, 1.02), title="By question type (answerable questions)")
-    right.legend()
+    # Headroom above 1.0 keeps the legend off the bars.
+    right.set(ylim=(0, 1.2), yticks=[0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    right.set_title("By question type (answerable questions)")
+    right.legend(loc="upper center", ncol=3, fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
