@@ -35,8 +35,11 @@ NO_LINE_END = "“‘（《「『【〔〈("
 
 # A paragraph's first line is indented by two CJK characters (4 display columns).
 INDENT = 4
-# A Latin/number run (with inner spaces: `SOUL EATER`, `5.8%`, `1+3+X`) is never broken.
-UNIT_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.%+\-/_'&]| (?=[A-Za-z0-9]))*|.", re.S)
+# A Latin/number run (with inner spaces: `SOUL EATER`, `5.8%`, `1+3+X`, `60,000`) is never
+# broken; anything else is one character.
+UNIT_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.%+\-/_'&]|,(?=[0-9])| (?=[A-Za-z0-9]))*|.", re.S)
+# The last character of a line and the first of the next, where a space was lost at the break.
+_LATIN_BREAK_RE = re.compile(r"[A-Za-z0-9,.;:!?)\]][A-Za-z(\[]|[A-Za-z,;:!?)\]][0-9]")
 
 _SPACE_RE = re.compile(
     rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])"
@@ -95,17 +98,17 @@ def ends_sentence(text: str) -> bool:
 
 
 def join_lines(lines: list[str]) -> str:
-    """Join hard-wrapped lines with no inserted space (except a break between two Latin letters)."""
+    """Join hard-wrapped lines with no inserted space, except where Latin text was broken.
+
+    A break between Latin words (`Tiago` / `Monteiro`, `e.V.,` / `BUND`) stood for a space
+    that extraction dropped; CJK text and numbers next to it never had one.
+    """
     text = ""
     for line in lines:
-        if text and _is_latin(text[-1]) and _is_latin(line[0]):
+        if text and _LATIN_BREAK_RE.match(text[-1] + line[0]):
             text += " "
         text += line
     return clean_spaces(text)
-
-
-def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalpha()
 
 
 def _core_width(line: str) -> int:

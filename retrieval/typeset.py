@@ -10,9 +10,11 @@ after later articles, a doubled banner and stray spaces around digits.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from retrieval.layout import INDENT, NO_LINE_END, NO_LINE_START, UNIT_RE, display_width
 from retrieval.models import Article, Page
@@ -64,7 +66,9 @@ def wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
 def _stray_spaces(line: str, rng: random.Random, rate: float) -> str:
     """Spaces as extraction leaves them: around some digit runs and before some commas."""
     line = _DIGIT_EDGE_RE.sub(lambda _: " " if rng.random() < rate else "", line)
-    return re.sub("(?=[，。])", lambda _: " " if rng.random() < rate / 4 else "", line)
+    return re.sub(
+        "(?<=[\u4e00-\u9fff])(?=[，。])", lambda _: " " if rng.random() < rate / 4 else "", line
+    )
 
 
 def _body_lines(article: Article, width: int) -> list[tuple[str, bool]]:
@@ -163,3 +167,11 @@ def recovered(expected: list[Article], page: Page) -> int:
     if len(page.articles) != len(expected):
         return sum(any(same_article(e, g) for g in page.articles) for e in expected)
     return sum(same_article(e, g) for e, g in zip(expected, page.articles, strict=True))
+
+
+def articles_from_json(path: Path) -> list[Article]:
+    """Articles from a JSON list (or an object with `articles`) of Article fields."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    records = data["articles"] if isinstance(data, dict) else data
+    fields = ("title", "paragraphs", "kicker", "subtitle", "reporters", "byline")
+    return [Article(**{f: record.get(f) for f in fields}) for record in records]
