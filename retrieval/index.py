@@ -22,7 +22,6 @@ import bisect
 import json
 import logging
 import os
-import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -162,10 +161,10 @@ class _Postings:
     def save(self, directory: Path, name: str) -> None:
         for attr in ("offsets", "docs", "tf"):
             target = directory / f"{name}_{attr}.npy"
-            if self.source is None:
+            if self.source is not None and self.source.resolve() == directory.resolve():
+                continue  # saving over the files it was loaded from: they are unchanged
+            if self.source is None or not _link(self.source / f"{name}_{attr}.npy", target):
                 _write_npy(target, getattr(self, attr))
-            elif self.source.resolve() != directory.resolve():
-                _link_or_copy(self.source / f"{name}_{attr}.npy", target)
 
     @classmethod
     def load(cls, directory: Path, name: str, rows: tuple[int, int], mmap: bool) -> _Postings:
@@ -177,15 +176,16 @@ class _Postings:
         return cls(*arrays, rows=rows, source=directory)
 
 
-def _link_or_copy(src: Path, dst: Path) -> None:
-    """Reuse an unchanged file in a new index directory: a hard link, else a copy."""
+def _link(src: Path, dst: Path) -> bool:
+    """Reuse an unchanged file in another index directory by a hard link; False if it can't."""
     tmp = dst.with_name(dst.name + ".tmp")
-    tmp.unlink(missing_ok=True)
     try:
+        tmp.unlink(missing_ok=True)
         os.link(src, tmp)
     except OSError:
-        shutil.copyfile(src, tmp)
+        return False
     os.replace(tmp, dst)
+    return True
 
 
 def _write_npy(path: Path, array: np.ndarray) -> None:
@@ -212,8 +212,11 @@ class _State:
 class BM25Index:
     """BM25Okapi over token lists, served from postings; scores equal rank_bm25's."""
 
-    def __init__(self, state: _State, *, k1: float, b: float, epsilon: float) -> None:
+    def __init__(
+        self, state: _State, *, k1: float, b: float, epsilon: float, meta: dict | None = None
+    ) -> None:
         self.k1, self.b, self.epsilon = k1, b, epsilon
+        self.meta = meta or {}  # what the caller saved beside the index (e.g. a tokenizer version)
         self._state = state
 
     @classmethod
@@ -317,8 +320,9 @@ class BM25Index:
         rows = pool[order]
         return rows, scores[rows]
 
-    def save(self, directory: Path) -> None:
-        """Write the index into `directory` (created; files in it are replaced)."""
+    def save(self, directory: Path, meta: dict | None = None) -> None:
+        """Write the index into `directory` (created; files in it are replaced), with `meta`
+        (JSON-able, default `self.meta`) in its manifest."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         state = self._state
@@ -344,6 +348,7 @@ class BM25Index:
             "n_terms": state.n_terms,
             "n_sorted": len(vocab.order),
             "segments": names,
+            "meta": self.meta if meta is None else meta,
         }
         tmp = directory / "manifest.json.tmp"
         tmp.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
@@ -370,7 +375,7 @@ class BM25Index:
             raise NewsbotError(f"{directory}: cannot read the index ({exc})") from exc
         k1, b, epsilon = manifest["k1"], manifest["b"], manifest["epsilon"]
         state = cls._derive(vocab, manifest["n_terms"], df, doc_len, segments, k1, b, epsilon)
-        return cls(state, k1=k1, b=b, epsilon=epsilon)
+        return cls(state, k1=k1, b=b, epsilon=epsilon, meta=manifest.get("meta"))
 
 
 def _save_vocab(vocab: _Vocab, directory: Path) -> _Vocab:

