@@ -35,11 +35,10 @@ NO_LINE_END = "“‘（《「『【〔〈("
 
 # A paragraph's first line is indented by two CJK characters (4 display columns).
 INDENT = 4
-# A Latin/number run (with inner spaces: `SOUL EATER`, `5.8%`, `1+3+X`, `60,000`) is never
-# broken; anything else is one character.
-UNIT_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.%+\-/_'&]|,(?=[0-9])| (?=[A-Za-z0-9]))*|.", re.S)
-# The last character of a line and the first of the next, where a space was lost at the break.
-_LATIN_BREAK_RE = re.compile(r"[A-Za-z0-9,.;:!?)\]][A-Za-z(\[]|[A-Za-z,;:!?)\]][0-9]")
+# What typesetting never breaks: a run of ASCII (`5.8%`, `1+3+X`, `e.V.,`) with a space next
+# to it kept on the same line as the CJK character across it (`Disk Drive 在`); anything
+# else is one character. A space between two ASCII runs is where Latin text may break.
+UNIT_RE = re.compile(r"(?:[^ -~] )?[!-~]+(?: [^ -~])?|.", re.S)
 
 _SPACE_RE = re.compile(
     rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])"
@@ -100,15 +99,19 @@ def ends_sentence(text: str) -> bool:
 def join_lines(lines: list[str]) -> str:
     """Join hard-wrapped lines with no inserted space, except where Latin text was broken.
 
-    A break between Latin words (`Tiago` / `Monteiro`, `e.V.,` / `BUND`) stood for a space
-    that extraction dropped; CJK text and numbers next to it never had one.
+    A break between two ASCII characters (`Tiago` / `Monteiro`) stood for a space that
+    extraction dropped, since a run of ASCII is never broken; CJK text never had one.
     """
     text = ""
     for line in lines:
-        if text and _LATIN_BREAK_RE.match(text[-1] + line[0]):
+        if text and _is_ascii_text(text[-1]) and _is_ascii_text(line[0]):
             text += " "
         text += line
     return clean_spaces(text)
+
+
+def _is_ascii_text(char: str) -> bool:
+    return "!" <= char <= "~"
 
 
 def _core_width(line: str) -> int:
