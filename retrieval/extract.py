@@ -380,8 +380,10 @@ def gap(question: str, qt: QuestionType, sentence: str) -> Gap | None:
     start, end = _trim(
         sentence, start, end, head if head in _STOP else "", tail if tail in _STOP else ""
     )
+    paraphrased = False
     if left and not right:
-        start = _skip_paraphrased_verb(question[: qt.start], sentence, start, end)
+        verb_end = _skip_paraphrased_verb(question[: qt.start], sentence, start, end)
+        paraphrased, start = verb_end > start, verb_end
     if end <= start and right and not left:
         return None
     if end <= start and left:
@@ -401,7 +403,9 @@ def gap(question: str, qt: QuestionType, sentence: str) -> Gap | None:
         if end <= start:
             return None
     anchor = left or right
-    sure = bounded or (anchor is not None and anchor[2] == 0 and end - start <= _SURE_FILLER)
+    # The question's verb found in another wording counts as the neighbour (来自 ↔ 汲取自).
+    near = anchor is not None and (anchor[2] == 0 or paraphrased)
+    sure = bounded or (near and end - start <= _SURE_FILLER)
     return Gap(start, end, sentence[start:end], sure)
 
 
