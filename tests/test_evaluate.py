@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.compare_variants import BM25Baseline, char_bigrams
 from bot.cli import cli
 from retrieval import evaluate, gates, metrics
 from retrieval.errors import NewsbotError
@@ -424,3 +425,20 @@ def test_eval_usage_errors_are_one_line(args, message):
     assert result.exit_code != 0
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+# --- the plain-BM25 baselines of benchmarks/compare_variants.py ---------------------------
+
+
+def test_char_bigrams_pair_within_runs_only():
+    assert char_bigrams("西宁半马，开赛。好") == ["西宁", "宁半", "半马", "开赛", "好"]
+
+
+def test_baseline_cites_best_paragraph_and_gives_its_best_sentence():
+    store, _ = evaluate.prepare([], squad_files=[EVAL_SQUAD])
+    with store:
+        baseline = BM25Baseline(store, char_bigrams, k=3)
+        reply = baseline.ask("郁金香花展在几月举办？")
+        assert reply.paragraph_id == reply.hits[0].paragraph_id
+        assert reply.evidence == reply.answer == "每年五月举办郁金香花展。"
+        assert reply.article is not None and reply.article.title == "青湖公园"
