@@ -157,6 +157,18 @@ def is_follow_up(question: str, own_words: list[str]) -> bool:
             or len(bare) <= _SHORT_QUESTION)
 
 
+def _fits(own: list[str], question: str, searcher: Searcher, conversation: Conversation) -> bool:
+    """Whether a brief question's own words are at home in the previous answer's article, so
+    最后回到哪里？ continues the topic while 美国总统是谁？ starts a new one."""
+    if conversation.article_id is None:
+        return False
+    if not own:
+        return True
+    article = searcher.store.article(conversation.article_id)
+    text = normalize("\n".join([article.title or "", *article.paragraphs]))
+    return coverage({w: weight(w) for w in own}, text, question) >= MIN_ARTICLE_COVERAGE
+
+
 def answer(
     question: str,
     searcher: Searcher,
@@ -176,7 +188,12 @@ def answer(
 
     qt = classify(text)
     own = content_words(text, qt)
-    follow = conversation is not None and bool(conversation.topic) and is_follow_up(text, own)
+    follow = (
+        conversation is not None
+        and bool(conversation.topic)
+        and is_follow_up(text, own)
+        and (_FOLLOW_UP_START.match(text) is not None or _fits(own, text, searcher, conversation))
+    )
     words = list(own)
     if follow:
         words += [w for w in conversation.topic if w not in words]

@@ -39,7 +39,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("organization", re.compile(
         rf"((?:{_WHICH}|什么)(?:{_ORG_NOUNS})|哪家)")),
     ("place", re.compile(
-        rf"((?:在|去|到|从|位于)?(?:哪里|哪儿|{_WHICH}(?:{_PLACE_NOUNS}))|(?:在|去|到|从|位于)哪|"
+        rf"((?:在|去|从|位于)?(?:哪里|哪儿|{_WHICH}(?:{_PLACE_NOUNS}))|(?:在|去|从|位于)哪|"
         r"何地|何处|哪(?:一)?国|什么(?:地方|国家|城市|地区|位置))")),
     ("number", re.compile(
         rf"(多少(?:{NUM_UNITS}|%)?|(?<!哪)几(?:{NUM_UNITS})|多(?:大|高|长|重|远|久|深|宽|厚|少)|"

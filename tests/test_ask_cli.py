@@ -1,0 +1,80 @@
+"""`newsbot ask`: the answer card, the --json contract and questions from stdin."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+from retrieval.ingest import ingest_paths
+from retrieval.resources import bundled_pages
+from retrieval.store import Store
+
+ARTICLE_KEYS = {"id", "title", "kicker", "subtitle", "reporters", "date", "source"}
+HIT_KEYS = {"paragraph_id", "article_id", "title", "score", "text"}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("ask") / "page.db"
+    with Store(path) as store:
+        ingest_paths(store, bundled_pages())
+    return str(path)
+
+
+def ask(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(cli, ["ask", *args], input=stdin)
+
+
+def test_answer_card_shows_answer_marked_evidence_and_source(db):
+    result = ask("西宁半马几点开赛？", "--db", db)
+    assert result.exit_code == 0, result.output
+    first, evidence, source = result.output.splitlines()
+    assert first in ("8月25日7时30分", "7时30分")
+    assert "【开赛】" in evidence and "\x1b[" not in evidence
+    assert source.startswith("来源：《25日7时30分，西宁半马激情开赛》") and "张国静" in source
+
+
+def test_unanswerable_question_says_not_found_and_names_the_nearest_article(db):
+    result = ask("美国总统是谁？", "--db", db)
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == "没有找到相关内容"
+    assert len(lines) == 1 or lines[1].startswith("最接近的文章：")
+
+
+def test_json_output_follows_the_contract(db):
+    result = ask("谁主持了全省科学技术大会？", "--db", db, "--json", "-k", "3")
+    assert result.exit_code == 0, result.output
+    obj = json.loads(result.output)
+    assert set(obj) == {"question", "answer", "evidence", "qtype", "score", "article",
+                        "paragraph_id", "hits", "ms"}
+    assert obj["answer"] == "吴晓军" and obj["qtype"] == "person"
+    assert set(obj["article"]) == ARTICLE_KEYS
+    assert len(obj["hits"]) == 3 and all(set(h) == HIT_KEYS for h in obj["hits"])
+    assert obj["hits"][0]["paragraph_id"] == obj["paragraph_id"]
+    assert "吴晓军" in obj["evidence"]
+
+
+def test_json_abstention_has_null_answer_evidence_and_article(db):
+    obj = json.loads(ask("西宁明天天气怎么样？", "--db", db, "--json").output)
+    assert (obj["answer"], obj["evidence"], obj["article"], obj["paragraph_id"]) == (
+        None, None, None, None)
+
+
+def test_dash_answers_each_stdin_line_independently_as_json_lines(db):
+    stdin = "西宁半马几点开赛？\n\n那在哪里开赛？\n美国总统是谁？\n"
+    result = ask("-", "--db", db, "--json", stdin=stdin)
+    assert result.exit_code == 0, result.output
+    objs = [json.loads(line) for line in result.output.splitlines()]
+    questions = ["西宁半马几点开赛？", "那在哪里开赛？", "美国总统是谁？"]
+    assert [o["question"] for o in objs] == questions
+    assert objs[0]["answer"] is not None and objs[2]["answer"] is None
+
+
+def test_missing_database_is_one_line_error(tmp_path):
+    result = ask("西宁半马几点开赛？", "--db", str(tmp_path / "none.db"))
+    assert result.exit_code == 1
+    assert result.output.strip().startswith("newsbot:") and "none.db" in result.output
