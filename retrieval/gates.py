@@ -69,8 +69,8 @@ def check(summary: Summary, limits: dict[str, float]) -> list[str]:
             continue
         limit, got = limits[gate.option], gate.value(summary)
         if math.isnan(got):
-            failures.append(f"{gate.label} not measured (no question measures it) {gate.option}")
+            failures.append(f"{gate.label} not measured (no question measures it), {gate.option}")
         elif (got < limit) if gate.minimum else (got > limit):
-            sign = "<" if gate.minimum else ">"
-            failures.append(f"{gate.label} {got:.3f} {sign} {limit} {gate.option}")
+            side = "below" if gate.minimum else "above"
+            failures.append(f"{gate.label} {got:.3f} is {side} {gate.option} {limit}")
     return failures

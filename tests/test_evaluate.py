@@ -279,8 +279,8 @@ def test_thresholds_name_each_failed_gate(stub_run):
     summary = evaluate.summarize(stub_run[1], ks=[1])
     limits = {"--min-article-at-1": 0.6, "--min-answer": 0.5, "--max-false-abstain": 0.2}
     assert gates.check(summary, limits) == [
-        "answer EM 0.250 < 0.5 --min-answer",
-        "false abstain 0.250 > 0.2 --max-false-abstain",
+        "answer EM 0.250 is below --min-answer 0.5",
+        "false abstain 0.250 is above --max-false-abstain 0.2",
     ]
 
 
@@ -292,7 +292,7 @@ def test_threshold_on_an_unmeasured_figure_fails():
     )
     summary = evaluate.summarize([outcome], ks=[1])
     assert gates.check(summary, {"--min-abstain-recall": 0.9}) == [
-        "abstain recall not measured (no question measures it) --min-abstain-recall"
+        "abstain recall not measured (no question measures it), --min-abstain-recall"
     ]
 
 
