@@ -36,9 +36,10 @@ NO_LINE_END = "“‘（《「『【〔〈("
 # A paragraph's first line is indented by two CJK characters (4 display columns).
 INDENT = 4
 # What typesetting never breaks: a run of ASCII (`5.8%`, `1+3+X`, `e.V.,`) with a space next
-# to it kept on the same line as the CJK character across it (`Disk Drive 在`); anything
-# else is one character. A space between two ASCII runs is where Latin text may break.
-UNIT_RE = re.compile(r"(?:[^ -~] )?[!-~]+(?: [^ -~])?|.", re.S)
+# to it kept on the same line as the CJK character across it (`Disk Drive 在`), and a space
+# between CJK characters with both of them (`记者 施翔` in a byline); anything else is one
+# character. A space between two ASCII runs is where Latin text may break.
+UNIT_RE = re.compile(r"(?:[^ -~] )?[!-~]+(?: [^ -~])?|[^ -~] [^ -~]|.", re.S)
 
 _SPACE_RE = re.compile(
     rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])"
@@ -73,6 +74,7 @@ _KICKER_END_RE = re.compile(
 )
 _SUBTITLE_START_RE = re.compile(r"^(?:—|－－|--|一一)")
 _MAX_HEADLINE_LINES = 3
+_MAX_BYLINE_LINES = 3
 
 
 def display_width(s: str) -> int:
@@ -195,12 +197,12 @@ def _find_bylines(blocks: list[_Block]) -> None:
     for block in blocks:
         if previous_ends:
             # Raw lines, not `text`: clean_spaces would glue `记者 施翔` together.
-            # A byline alone on its line, else one that runs onto the second line.
-            head = block.lines[0]
-            found = parse_byline(head)
-            if not found and len(block.lines) > 1:
-                head = "".join(block.lines[:2])
+            # A byline alone on its line, else one that runs onto the next lines.
+            for count in range(1, min(len(block.lines), _MAX_BYLINE_LINES) + 1):
+                head = "".join(block.lines[:count])
                 found = parse_byline(head)
+                if found:
+                    break
             if found:
                 block.byline, block.reporters, rest = found
                 block.byline_chars = len(head) - len(rest)
