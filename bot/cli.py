@@ -83,6 +83,10 @@ def _progress(files: list[Path]) -> Iterable[Path]:
     return click.progressbar(files, label="ingesting", file=sys.stderr, show_pos=True)
 
 
+def _index_progress(done: int, total: int) -> None:
+    click.echo(f"\rindexing {done}/{total} paragraphs", err=True, nl=done >= total)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
@@ -97,14 +101,18 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
     """Add page text files (.txt) and JSONL article files to the database.
 
     PATHS are files or folders (searched recursively). Files already stored are skipped.
+    The search index beside the database is brought up to date afterwards.
 
     Example: newsbot ingest archive/ --source 西宁晚报
     """
     from retrieval.ingest import ingest_paths
+    from retrieval.search import build_index
 
+    tty = sys.stderr.isatty()
     with open_db(db, create=True) as store:
-        progress = _progress if sys.stderr.isatty() else None
-        report = ingest_paths(store, paths, source=source, date=date, progress=progress)
+        report = ingest_paths(
+            store, paths, source=source, date=date, progress=_progress if tty else None
+        )
     for result in report.results:
         if result.status == "failed":
             click.echo(f"newsbot: {result.error}", err=True)
@@ -116,6 +124,8 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
                 f"{_count(result.paragraphs, 'paragraph')}"
             )
     click.echo(report.summary())
+    if report.ingested:
+        build_index(store.path, progress=_index_progress if tty else False)
     if not report.ok:
         sys.exit(1)
 

@@ -371,3 +371,23 @@ def test_articles_table_marks_a_missing_headline(workdir):
         )
     result = newsbot("articles", "--db", "news.db")
     assert result.stdout.splitlines()[1].split() == ["1", "-", "-", "-", "1"]
+
+
+def test_ingest_brings_the_search_index_up_to_date(workdir):
+    def indexed() -> int:
+        current = Path("news.db.idx", Path("news.db.idx", "CURRENT").read_text(encoding="utf-8"))
+        manifest = json.loads((current / "manifest.json").read_text(encoding="utf-8"))
+        return manifest["meta"]["paragraphs"]
+
+    shutil.copy(JSONL, "articles.jsonl")
+    newsbot("ingest", "articles.jsonl", "--db", "news.db")
+    assert indexed() == 5
+    Path("one.jsonl").write_text('{"title": "图书馆", "text": "夜间开放。"}\n', encoding="utf-8")
+    newsbot("ingest", "one.jsonl", "--db", "news.db")
+    assert indexed() == 6
+
+
+def test_a_run_that_ingests_nothing_builds_no_index(workdir):
+    Path("empty.txt").write_bytes(b"")
+    newsbot("ingest", "empty.txt", "--db", "news.db")
+    assert not Path("news.db.idx").exists()
