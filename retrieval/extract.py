@@ -21,7 +21,7 @@ _CN_DIGITS = "零〇一二三四五六七八九十百千万两"
 _NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{1,6}})"
 _DATE = (
     rf"(?:公元前?)?(?:{_NUM}(?:年代|世纪)(?:初|末|中叶|初期|中期|后期)?"
-    rf"|\d{{2,4}}\s?年|[{_CN_DIGITS}]{{1,4}}年)"
+    rf"|\d{{2,4}}\s?年(?!度)|[{_CN_DIGITS}]{{1,4}}年(?!度))"
 )
 _TIME_PIECE = (
     rf"{_DATE}|{_NUM}月(?:份|中旬|上旬|下旬|初|底)?|{_NUM}[日号]|"
@@ -332,6 +332,11 @@ class Gap(Span):
     sure: bool = False
 
 
+def _forms(word: str) -> list[str]:
+    """A word, then its two-character ends: 提升到 is found as 提升 in 提升至."""
+    return [word, word[:2], word[-2:]] if len(word) >= 3 else [word]
+
+
 def gap(question: str, qt: QuestionType, sentence: str) -> Gap | None:
     """The part of the sentence standing where the question has its question word."""
     if not qt.has_gap:
@@ -341,14 +346,20 @@ def gap(question: str, qt: QuestionType, sentence: str) -> Gap | None:
     right_words = question_words(right_text)
     left = right = None
     for distance, word in enumerate(reversed(left_words[-4:])):
-        idx = sentence.rfind(word)
-        if idx >= 0:
-            left = (idx, idx + len(word), distance)
+        for form in _forms(word):
+            idx = sentence.rfind(form)
+            if idx >= 0:
+                left = (idx, idx + len(form), distance)
+                break
+        if left:
             break
     for distance, word in enumerate(right_words[:4]):
-        idx = sentence.find(word, left[1] if left else 0)
-        if idx >= 0:
-            right = (idx, idx + len(word), distance)
+        for form in _forms(word):
+            idx = sentence.find(form, left[1] if left else 0)
+            if idx >= 0:
+                right = (idx, idx + len(form), distance)
+                break
+        if right:
             break
     # 什么优势 / 哪些环节: a noun straight after the question word is the answer's own head.
     head_noun = bool(
