@@ -2,10 +2,11 @@
 
     .venv/bin/python -m benchmarks.archive_scale --sizes 10000,100000,1000000
 
-For each size it generates the corpus, tokenizes it once with newsbot's tokenizer (cached
-under `benchmarks/out/`), then builds and serves every method in its own subprocesses so
-that peak RSS and cold start belong to that method alone. It prints a table per size,
-writes `benchmarks/results/archive_scale.json` and the chart beside it.
+For each size it generates the corpus (one JSONL file per day), ingests and indexes it the
+way `newsbot ingest` does (tokenizing on every core), then feeds the token cache newsbot
+leaves to every other method, each built and served in its own subprocesses so that peak
+RSS and cold start belong to that method alone. It prints a table per size and writes
+`benchmarks/results/archive_scale.json`; `python -m benchmarks.chart` draws it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
 import subprocess
 import sys
 import time
@@ -23,9 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import corpus
+from benchmarks import corpus, serving
 from benchmarks.methods import ENGINES, Params, top_k_of_scores
-from benchmarks.tokens import tokenize_all
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +36,12 @@ SEED = 0
 # Scores are equal when they differ by less than this (rank_bm25 sums in float64).
 SCORE_TOLERANCE = 1e-9
 REFERENCE = "rank-bm25"
+NEWSBOT = serving.Newsbot.name
 # Methods that compute rank_bm25's formula, whose scores (not just rankings) must match it.
-EXACT = ("rank-bm25", "newsbot-index", "newsbot")
+EXACT = (REFERENCE, "newsbot-index", NEWSBOT)
+METHODS = {**ENGINES, NEWSBOT: serving.Newsbot}
+
+Runner = Callable[[str, str, Path], dict]
 
 
 def reference_count(size: int, queries: int) -> int:
@@ -47,8 +50,15 @@ def reference_count(size: int, queries: int) -> int:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set size.
+
+    VmHWM, not getrusage: ru_maxrss survives fork and exec, so a child would report its
+    parent's peak when that was higher.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def disk_mb(path: Path) -> float:
@@ -57,35 +67,30 @@ def disk_mb(path: Path) -> float:
 
 
 def newsbot_params() -> Params:
-    """newsbot's BM25 defaults, given to every engine that accepts them."""
-    return Params(k1=1.5, b=0.75, epsilon=0.25)
+    """newsbot's BM25 parameters, given to every engine that accepts them."""
+    from retrieval import search
+
+    return Params(k1=search.K1, b=search.B, epsilon=search.EPSILON)
 
 
 # --- corpus and tokens, prepared once per size ---------------------------------------------
 
 
-def prepare(size: int, queries: int, workers: int, out: Path = OUT) -> Path:
-    """Generate, tokenize and cache the corpus and questions of one size; reuse a cached one."""
-    from retrieval.tokenize import index_tokens, query_tokens
+def prepare(size: int, queries: int, out: Path, run: Runner) -> Path:
+    """Generate the corpus and questions of one size, ingest it into newsbot and export the
+    tokens newsbot cached; a size prepared before is reused."""
+    from retrieval.tokenize import query_tokens
 
     where = out / f"n{size}"
     done = where / "prepared.json"
     if done.is_file() and json.loads(done.read_text())["queries"] >= queries:
         return where
     (where / "results").mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
     passages = corpus.source_passages(
         sorted(corpus.REPO.glob("data/pages/*.txt")), corpus.CMRC_TRIAL
     )
     articles = corpus.generate(size, passages, seed=SEED)
-    with (where / "corpus.jsonl").open("w", encoding="utf-8") as out:
-        for article in articles:
-            out.write(json.dumps(asdict(article), ensure_ascii=False) + "\n")
-    texts = [p for a in articles for p in a.paragraphs]
-    generated = time.perf_counter()
-    tokens = tokenize_all(texts, index_tokens, workers)
-    tokens.save(where / "tokens")
-    tokenized = time.perf_counter()
+    serving.write_days(articles, where / "corpus")
     questions = corpus.sample_questions(
         corpus.real_questions(corpus.CMRC_TRIAL, corpus.GOLD_QUESTIONS), queries, seed=SEED
     )
@@ -95,18 +100,20 @@ def prepare(size: int, queries: int, workers: int, out: Path = OUT) -> Path:
         ),
         encoding="utf-8",
     )
+    measure(NEWSBOT, "build", where, run, reuse=False)
+    tokens = serving.export_tokens(serving.database(where / "index" / NEWSBOT))
+    tokens.save(where / "tokens")
+    texts = [p for a in articles for p in a.paragraphs]
     done.write_text(
         json.dumps(
             {
                 "size": size,
                 "queries": len(questions),
                 "articles": len(articles),
+                "days": len({a.date for a in articles}),
                 "tokens": int(tokens.offsets[-1]),
                 "vocabulary": len(tokens.vocab),
                 "mean_chars": sum(map(len, texts)) / len(texts),
-                "generate_s": generated - started,
-                "tokenize_s": tokenized - generated,
-                "tokenize_workers": workers,
             }
         )
     )
@@ -125,10 +132,11 @@ class Served:
     """What serving one method measured: cold start, latencies and the reference sample."""
 
     cold_start_s: float
-    latencies_ms: list[float]
-    peak_rss_mb: float
+    latencies_ms: list[float] = field(default_factory=list)
     top: list[list[int]] = field(default_factory=list)
     scores: list[list[float]] = field(default_factory=list)
+    ask_latencies_ms: list[float] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
 
 
 def _serve(open_searcher, questions: list[dict], sample: int) -> tuple[Served, object]:
@@ -136,8 +144,7 @@ def _serve(open_searcher, questions: list[dict], sample: int) -> tuple[Served, o
     started = time.perf_counter()
     searcher = open_searcher()
     searcher.search(questions[0]["question"], K)
-    cold = time.perf_counter() - started
-    served = Served(cold_start_s=cold, latencies_ms=[], peak_rss_mb=0.0)
+    served = Served(cold_start_s=time.perf_counter() - started)
     for i, question in enumerate(questions):
         t = time.perf_counter()
         ids, scores = searcher.search(question["question"], K)
@@ -145,12 +152,11 @@ def _serve(open_searcher, questions: list[dict], sample: int) -> tuple[Served, o
         if i < sample:
             served.top.append(ids)
             served.scores.append(scores)
-    served.peak_rss_mb = peak_rss_mb()
     return served, searcher
 
 
 def worker(method: str, phase: str, where: Path) -> dict:
-    """Run one phase ("build" or "serve") of one method and return its measurements."""
+    """Run one phase of one method ("build", "serve"; newsbot also "update")."""
     from retrieval.tokenize import query_tokens
 
     params = newsbot_params()
@@ -159,12 +165,15 @@ def worker(method: str, phase: str, where: Path) -> dict:
     query_tokens("预热")  # load jieba's dictionary before any clock starts
     if phase == "build":
         started = time.perf_counter()
-        engine.build(where, index_dir, params)
+        extra = engine.build(where, index_dir, params) or {}
         return {
             "build_s": time.perf_counter() - started,
             "build_peak_rss_mb": peak_rss_mb(),
             "disk_mb": disk_mb(index_dir),
+            **extra,
         }
+    if phase == "update":
+        return serving.time_daily_update(where, index_dir, where / "update")
     questions = load_questions(where)
     size = json.loads((where / "prepared.json").read_text())["size"]
     sample = reference_count(size, len(questions))
@@ -174,25 +183,32 @@ def worker(method: str, phase: str, where: Path) -> dict:
     if method == REFERENCE:
         scores = np.stack([searcher.scores(q["tokens"]) for q in questions])
         np.save(where / "results" / "reference_scores.npy", scores)
+    if method == NEWSBOT:
+        served.ask_latencies_ms = serving.time_answers(searcher, [q["question"] for q in questions])
+    served.peak_rss_mb = peak_rss_mb()
     return asdict(served)
 
 
 def run_worker(method: str, phase: str, where: Path) -> dict:
     """Run `worker` in a fresh interpreter so its memory and start-up are its own."""
-    result = where / "results" / f"{method}.{phase}.json"
-    result.parent.mkdir(exist_ok=True)
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.archive_scale",
-        "--worker",
-        method,
-        phase,
-        str(where),
-    ]
+    command = [sys.executable, "-m", "benchmarks.archive_scale", "--worker", method, phase]
     log.info("%s: %s %s", where.name, method, phase)
-    subprocess.run(command, check=True)
-    return json.loads(result.read_text())
+    subprocess.run([*command, str(where)], check=True)
+    return json.loads(_result_path(method, phase, where).read_text())
+
+
+def _result_path(method: str, phase: str, where: Path) -> Path:
+    return where / "results" / f"{method}.{phase}.json"
+
+
+def measure(method: str, phase: str, where: Path, run: Runner, reuse: bool = True) -> dict:
+    """A phase's measurements, saved beside the size; a finished build is reused if `reuse`."""
+    path = _result_path(method, phase, where)
+    if reuse and phase == "build" and path.is_file():
+        return json.loads(path.read_text())
+    result = run(method, phase, where)
+    path.write_text(json.dumps(result))
+    return result
 
 
 # --- comparing and reporting -----------------------------------------------------------------
@@ -228,6 +244,7 @@ def agreement(top: list[list[int]], scores: list[list[float]], reference: np.nda
 
 
 def summarize(method: str, built: dict | None, served: dict, reference: np.ndarray) -> dict:
+    """One table row: a method's build and serve measurements and its agreement."""
     from retrieval.metrics import percentile
 
     latencies = served["latencies_ms"]
@@ -244,6 +261,9 @@ def summarize(method: str, built: dict | None, served: dict, reference: np.ndarr
         "queries": len(latencies),
         "serve_peak_rss_mb": served["peak_rss_mb"],
     }
+    if served["ask_latencies_ms"]:
+        row["ask_p50_ms"] = percentile(served["ask_latencies_ms"], 50)
+        row["ask_p95_ms"] = percentile(served["ask_latencies_ms"], 95)
     row.update(agreement(served["top"], served["scores"], reference))
     return row
 
@@ -276,59 +296,79 @@ def table(size: int, rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def newsbot_summary(run: dict) -> str:
+    """The lines about newsbot's own path: ingest, a full answer, a day's update."""
+    built, update = run["newsbot_build"], run.get("newsbot_update")
+    row = next(r for r in run["rows"] if r["method"] == NEWSBOT)
+    lines = [
+        f"- ingest: {built['build_s']:.1f} s ({built['ingest_store_s']:.1f} s storing the "
+        f"JSONL files, {built['ingest_index_s']:.1f} s tokenizing and indexing)",
+        f"- full `answer()`: p50 {row['ask_p50_ms']:.1f} ms, p95 {row['ask_p95_ms']:.1f} ms",
+    ]
+    if update:
+        lines.append(
+            f"- a day's {update['day_paragraphs']} paragraphs: {update['store_s']:.2f} s to store,"
+            f" {update['index_s']:.2f} s to update the index on disk, {update['refresh_s']:.2f} s"
+            f" for the running searcher to refresh; new paragraph found: "
+            f"{update['new_paragraph_found']}"
+        )
+    return "\n".join(lines)
+
+
 def run_size(
-    size: int,
-    queries: int,
-    workers: int,
-    methods: list[str],
-    out: Path = OUT,
-    run: Callable[[str, str, Path], dict] = run_worker,
+    size: int, queries: int, methods: list[str], out: Path = OUT, run: Runner = run_worker
 ) -> dict:
     """Prepare one size, build and serve each method (in its own processes), compare."""
-    where = prepare(size, queries, workers, out)
+    where = prepare(size, queries, out, run)
     measured = {}
     # The reference runs first: it leaves rank-bm25's scores for the others to be compared to.
     for method in [REFERENCE] + [m for m in methods if m != REFERENCE]:
-        built = run(method, "build", where) if METHODS[method].persistent else None
-        measured[method] = built, run(method, "serve", where)
+        built = measure(method, "build", where, run) if METHODS[method].persistent else None
+        measured[method] = built, measure(method, "serve", where, run)
     reference = np.load(where / "results" / "reference_scores.npy")
-    rows = [summarize(m, *measured[m], reference) for m in measured]
-    sample = len(reference)
-    return {
+    result = {
         "size": size,
         "corpus": json.loads((where / "prepared.json").read_text()),
-        "reference_queries": sample,
-        "rows": rows,
+        "reference_queries": len(reference),
+        "rows": [summarize(m, *measured[m], reference) for m in measured],
     }
+    if NEWSBOT in methods:
+        result["newsbot_build"] = measured[NEWSBOT][0]
+        result["newsbot_update"] = measure(NEWSBOT, "update", where, run)
+    return result
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated paragraph counts")
     parser.add_argument("--queries", type=int, default=300, help="questions timed per method")
-    parser.add_argument("--workers", type=int, default=2, help="processes tokenizing the corpus")
-    parser.add_argument("--out", type=Path, default=OUT, help="cache of corpora, tokens, indexes")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
-    parser.add_argument(
-        "--worker", nargs=3, metavar=("METHOD", "PHASE", "DIR"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--out", type=Path, default=OUT, help="cache of corpora and indexes")
+    parser.add_argument("--worker", nargs=2, metavar=("METHOD", "PHASE"), help=argparse.SUPPRESS)
+    parser.add_argument("where", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("jieba").setLevel(logging.WARNING)
     if args.worker:
-        method, phase, where = args.worker
-        result = worker(method, phase, Path(where))
-        (Path(where) / "results" / f"{method}.{phase}.json").write_text(json.dumps(result))
+        method, phase = args.worker
+        result = worker(method, phase, args.where)
+        _result_path(method, phase, args.where).write_text(json.dumps(result))
         return
     methods = [m for m in args.methods.split(",") if m]
     unknown = sorted(set(methods) - set(METHODS))
     if unknown:
         parser.error(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(METHODS)}")
     sizes = [int(s) for s in args.sizes.split(",")]
-    runs = [run_size(size, args.queries, args.workers, methods, args.out) for size in sizes]
+    runs = [run_size(size, args.queries, methods, args.out) for size in sizes]
     for run in runs:
         print(table(run["size"], run["rows"]), end="\n\n")
+        if NEWSBOT in methods:
+            print(newsbot_summary(run), end="\n\n")
+    # Sizes are run one at a time (1M takes long): keep the other sizes' last results.
+    kept = json.loads(RESULTS.read_text())["runs"] if RESULTS.is_file() else []
+    kept = [run for run in kept if run["size"] not in sizes]
     RESULTS.parent.mkdir(exist_ok=True)
+    runs = sorted(kept + runs, key=lambda r: r["size"])
     RESULTS.write_text(json.dumps({"machine": machine(), "runs": runs}, indent=1))
 
 
@@ -358,8 +398,6 @@ def machine() -> dict:
         "date": time.strftime("%Y-%m-%d"),
     }
 
-
-METHODS = dict(ENGINES)
 
 if __name__ == "__main__":
     main()

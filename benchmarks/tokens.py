@@ -1,6 +1,6 @@
-"""Paragraph tokens prepared once, in parallel, and cached on disk as token ids.
+"""Paragraph tokens prepared once and cached on disk as token ids.
 
-A million paragraphs make ~10^8 tokens: as Python strings they would not fit in memory,
+A million paragraphs make ~2 x 10^8 tokens: as Python strings they would not fit in memory,
 so the cache keeps one flat int32 array of token ids, the offset where each paragraph
 starts, and the vocabulary. Every method of the benchmark is fed from the same cache.
 """
@@ -8,17 +8,11 @@ starts, and the vocabulary. Every method of the benchmark is fed from the same c
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from multiprocessing import Pool
 from pathlib import Path
 
 import numpy as np
-
-Tokenizer = Callable[[str], list[str]]
-
-_CHUNK = 2_000
 
 
 @dataclass
@@ -56,42 +50,25 @@ class TokenCache:
         np.save(where / "offsets.npy", self.offsets)
 
     @classmethod
+    def from_joined(cls, docs: Iterable[str]) -> TokenCache:
+        """A cache from space-joined token strings (the form newsbot's store caches them in)."""
+        vocab: dict[str, int] = {}
+        ids: list[np.ndarray] = []
+        offsets = [0]
+        for joined in docs:
+            tokens = joined.split(" ") if joined else []
+            ids.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int32))
+            offsets.append(offsets[-1] + len(tokens))
+        return cls(
+            vocab=list(vocab),
+            ids=np.concatenate(ids) if ids else np.zeros(0, np.int32),
+            offsets=np.asarray(offsets, np.int64),
+        )
+
+    @classmethod
     def load(cls, where: Path) -> TokenCache:
         return cls(
             vocab=json.loads((where / "vocab.json").read_text("utf-8")),
             ids=np.load(where / "ids.npy", mmap_mode="r"),
             offsets=np.load(where / "offsets.npy"),
         )
-
-
-def _tokenize_chunk(args: tuple[Tokenizer, list[str]]) -> list[list[str]]:
-    tokenize, texts = args
-    return [tokenize(text) for text in texts]
-
-
-def tokenize_all(texts: Sequence[str], tokenize: Tokenizer, workers: int) -> TokenCache:
-    """Tokenize `texts` in `workers` processes (jieba holds the GIL) into a `TokenCache`.
-
-    With one worker it tokenizes in this process: a pool would only add start-up time.
-    """
-    chunks = [(tokenize, list(texts[i : i + _CHUNK])) for i in range(0, len(texts), _CHUNK)]
-    vocab: dict[str, int] = {}
-    ids: list[np.ndarray] = []
-    offsets = [0]
-    with ExitStack() as stack:
-        if workers > 1:
-            tokenized = stack.enter_context(Pool(workers)).imap(_tokenize_chunk, chunks)
-        else:
-            tokenized = map(_tokenize_chunk, chunks)
-        for tokens_of_chunk in tokenized:
-            for tokens in tokens_of_chunk:
-                doc = np.fromiter(
-                    (vocab.setdefault(t, len(vocab)) for t in tokens), np.int32, len(tokens)
-                )
-                ids.append(doc)
-                offsets.append(offsets[-1] + len(doc))
-    return TokenCache(
-        vocab=list(vocab),
-        ids=np.concatenate(ids) if ids else np.zeros(0, np.int32),
-        offsets=np.asarray(offsets, np.int64),
-    )

@@ -7,7 +7,7 @@ import importlib.util
 import pytest
 
 from benchmarks import archive_scale, corpus
-from benchmarks.tokens import TokenCache, tokenize_all
+from benchmarks.tokens import TokenCache
 from retrieval.resources import bundled_pages
 
 SIZE = 500
@@ -26,11 +26,10 @@ def passages() -> list[list[str]]:
 @pytest.fixture(scope="module")
 def smoke_run(tmp_path_factory) -> dict:
     """One tiny run of every installed method, in this process (no subprocesses)."""
-    methods = [m for m in archive_scale.METHODS if m != "newsbot" and _installed(m)]
+    methods = [m for m in archive_scale.METHODS if _installed(m)]
     return archive_scale.run_size(
         SIZE,
         queries=40,
-        workers=1,
         methods=methods,
         out=tmp_path_factory.mktemp("bench"),
         run=archive_scale.worker,
@@ -68,15 +67,16 @@ def test_split_sentences_keeps_terminators_and_drops_fragments():
 
 def test_token_cache_round_trips_through_disk(tmp_path):
     texts = ["西宁 半马 开赛", "半马 选手", ""]
-    cache = tokenize_all(texts, str.split, workers=1)
+    cache = TokenCache.from_joined(texts)
     cache.save(tmp_path)
     loaded = TokenCache.load(tmp_path)
     assert list(loaded.lists(loaded.vocab)) == [t.split() for t in texts]
     assert list(loaded.joined()) == texts
 
 
-def test_newsbot_index_scores_equal_rank_bm25_through_the_harness(smoke_run):
-    row = _row(smoke_run, "newsbot-index")
+@pytest.mark.parametrize("method", ["newsbot-index", "newsbot"])
+def test_newsbot_scores_equal_rank_bm25_through_the_harness(smoke_run, method):
+    row = _row(smoke_run, method)
     assert row["compared_queries"] == 40
     assert row["max_score_error"] < archive_scale.SCORE_TOLERANCE
     assert row["agreement"] == 1.0
@@ -98,3 +98,12 @@ def test_table_has_a_row_per_method(smoke_run):
     assert [line.split("|")[1].strip() for line in text.splitlines()[4:]] == [
         r["method"] for r in smoke_run["rows"]
     ]
+
+
+def test_newsbot_serving_path_reports_answers_and_a_daily_update(smoke_run):
+    row = _row(smoke_run, "newsbot")
+    assert row["ask_p50_ms"] >= row["p50_ms"] > 0
+    update = smoke_run["newsbot_update"]
+    assert update["refreshed_paragraphs"] == update["day_paragraphs"]
+    assert update["new_paragraph_found"]
+    assert "ingest:" in archive_scale.newsbot_summary(smoke_run)
