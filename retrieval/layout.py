@@ -45,7 +45,6 @@ _SPACE_RE = re.compile(
     rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])"
     rf"|(?<=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}])"
 )
-_CJK_RE = re.compile(f"[{_CJK}]")
 
 _ROLE = r"(?:特约|实习|见习|首席|融媒体|本报)?(?:记者|通讯员)"
 # Extraction may have put spaces around the digits of a dateline (`新华社西宁 11 月 20 日电`).
@@ -59,7 +58,8 @@ _BYLINE_RE = re.compile(
     rf"^(?P<lead>{_LEAD})?[ \u3000]*(?P<paren>（[ \u3000]*{_ROLE}[^（）]{{0,40}}）)"
     rf"|^(?P<lead_only>{_LEAD})(?=[ \u3000])"
 )
-_NAME = r"[\u4e00-\u9fff·]{2,6}"
+# A name: two to four characters, or a transliterated one joined by · (阿不都·热合曼).
+_NAME = r"(?:[\u4e00-\u9fff]{1,6}·)*[\u4e00-\u9fff]{2,4}"
 # `本报记者 张三 李四`, alone on its line or followed by a space and the text.
 _STAFF_BYLINE_RE = re.compile(rf"^本报记者((?:[ \u3000、]+{_NAME})+)(?=[ \u3000]|$)")
 _ROLE_RE = re.compile(_ROLE)
@@ -138,7 +138,7 @@ class _Block:
 
 
 def _blocks(text: str) -> list[_Block]:
-    """Split page text into blocks of non-blank lines, with extraction spaces removed."""
+    """Split page text into blocks of non-blank lines (stripped, numbered for log messages)."""
     blocks: list[_Block] = []
     current: list[str] = []
     for lineno, raw in enumerate(text.split("\n"), start=1):
@@ -192,7 +192,10 @@ def _normalise_byline(byline: str) -> str:
 
 
 def _find_bylines(blocks: list[_Block]) -> None:
-    """Mark blocks that open an article; the byline may wrap onto the block's second line."""
+    """Mark blocks that open an article; the byline may wrap onto the block's next lines.
+
+    A byline follows a sentence end or a short block (a headline), never a mid-sentence break.
+    """
     previous_ends = True
     for block in blocks:
         if previous_ends:
@@ -234,7 +237,7 @@ def _column_width(blocks: list[_Block]) -> int:
 
     Those lines are full lines or indented first lines; the upper quartile skips the latter.
     Trailing closing punctuation is left out since it may overhang, so this is the width or,
-    for an odd width filled with CJK, one less: the tests below allow for either.
+    for an odd width filled with CJK, one less: `_full` allows for either.
     """
     widths = sorted(_core_width(line) for b in blocks for line in b.lines[:-1])
     if not widths:
@@ -286,7 +289,8 @@ def _paragraph_ends(
     """
     if not ends_sentence(last):
         return False
-    if not _full(last, _first_unit_width(nxt), width - (INDENT if last_is_first else 0)):
+    capacity = width - (INDENT if last_is_first else 0)
+    if _core_width(last) <= capacity + 1 and not _full(last, _first_unit_width(nxt), capacity):
         return True
     if after is not None:
         after_width = _first_unit_width(after)
@@ -304,10 +308,13 @@ def _paragraphs(blocks: list[_Block]) -> list[str]:
     The byline stays on its line while widths are measured: the line was set at full width.
     """
     width = _column_width(blocks)
-    paragraphs: list[list[str]] = [_drop_chars(blocks[0].lines, blocks[0].byline_chars)]
     # Index in the current block of the line that opens a paragraph (indented), if any: the
-    # line after a byline standing alone, or the first line after a paragraph end.
-    first_index = 1 if blocks[0].byline_chars >= len(blocks[0].lines[0]) else None
+    # line after a byline standing alone (`本报记者 X`; one in brackets runs into the text), or
+    # the first line after a paragraph end.
+    first = blocks[0]
+    alone = first.byline_chars == len(first.lines[0]) and not (first.byline or "").endswith("）")
+    first_index = 1 if alone else None
+    paragraphs: list[list[str]] = [_drop_chars(first.lines, first.byline_chars)]
     for i, (prev, nxt) in enumerate(pairwise(blocks)):
         following = blocks[i + 2].lines[0] if i + 2 < len(blocks) else None
         after = nxt.lines[1] if len(nxt.lines) > 1 else following
