@@ -14,6 +14,7 @@ import html
 import itertools
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -318,6 +319,12 @@ class BotAPI:
 
         return self.wait_for(check, timeout, f"{n} replies in chat {chat_id}")
 
+    def unconfirmed(self) -> set[int]:
+        """Ids of user messages whose updates the bot has not confirmed (Telegram resends
+        those when the bot starts again)."""
+        with self.cond:
+            return {u["message"]["message_id"] for u in self._updates if "message" in u}
+
     def methods(self, name: str) -> list[Call]:
         with self.cond:
             return [c for c in self.calls if c.method == name]
@@ -330,6 +337,7 @@ class BotAPI:
         with self.cond:
             record = Call(method, params, time.monotonic())
             self.calls.append(record)
+            self.cond.notify_all()
             if self._outages.get(method):
                 self._outages[method] -= 1
                 record.ok = False
@@ -342,7 +350,7 @@ class BotAPI:
                 try:
                     result = handler(params)
                 except BadRequest as exc:
-                    self.violations.append(f"{method}: {exc}")
+                    self.violations.append(f"{method}: {exc} (chat {params.get('chat_id')})")
                     record.ok = False
                     return 400, {
                         "ok": False,
@@ -533,8 +541,7 @@ class FakeBotAPIServer:
     def __init__(self, api: BotAPI) -> None:
         self.api = api
         handler = type("Handler", (_Handler,), {"api": api})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property
@@ -554,6 +561,15 @@ class FakeBotAPIServer:
         self._thread.join(timeout=5)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client hanging up mid-request (a long poll cancelled at shutdown) is normal."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     api: BotAPI
     protocol_version = "HTTP/1.1"
@@ -569,6 +585,10 @@ class _Handler(BaseHTTPRequestHandler):
         m = re.fullmatch(r"/bot([^/]+)/([A-Za-z]+)", path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            # The client gave up mid-request (a cancelled call): Telegram never sees it either.
+            self.close_connection = True
+            return
         if m is None:
             status, reply = 404, {"ok": False, "error_code": 404, "description": "Not Found"}
         elif m.group(1) != self.api.token:
