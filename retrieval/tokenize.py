@@ -39,7 +39,7 @@ MODES = ("words", "search", "bigram", "hybrid")
 DEFAULT_MODE = "hybrid"
 # Bump the number whenever the tokens a paragraph gets can change (rules, word lists, jieba
 # dictionary additions): it keys the token cache in the store and the persisted index.
-TOKENIZER_VERSION = f"1-{DEFAULT_MODE}"
+TOKENIZER_VERSION = f"2-{DEFAULT_MODE}"
 
 # They carry the question's type, not its content (the answerer reads them for the type).
 QUESTION_WORDS: tuple[str, ...] = (
@@ -159,7 +159,7 @@ def _is_cjk(char: str) -> bool:
 
 def _is_content(word: str) -> bool:
     """A word with at least one letter, digit or CJK character (punctuation and symbols are not)."""
-    return any(c.isalnum() for c in word)
+    return word.isalnum() or any(c.isalnum() for c in word)
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,9 @@ def _runs(text: str) -> list[list[str]]:
     question word) ends a run so that bigrams never bridge it."""
     drop = stopwords()
     runs: list[list[str]] = [[]]
-    for word in _jieba().cut(text):
+    # Without jieba's HMM guessing of unknown words: twice as fast, and as good on CMRC (hybrid
+    # R@1 0.854 vs 0.856, R@5 0.992 vs 0.991); bigrams still match the names it would find.
+    for word in _jieba().cut(text, HMM=False):
         word = word.strip()
         if word and _is_content(word) and word not in drop and word not in _QUESTION_SET:
             runs[-1].append(word)
