@@ -242,6 +242,18 @@ def test_missing_token_is_one_line_and_a_failure(tmp_path):
     assert "TELEGRAM_BOT_TOKEN" in done.stderr.decode()
 
 
+def test_a_rejected_token_fails_with_one_line_and_is_never_printed(tmp_path):
+    with FakeBotAPIServer(BotAPI(token="1:the-right-token")) as server:
+        bot = BotProcess(tmp_path, server)
+        assert bot.proc.wait(START_TIMEOUT) == 1
+    output = bot.output()
+    assert (
+        output.splitlines()[-1]
+        == "newsbot: the Bot API rejected the token (check TELEGRAM_BOT_TOKEN)"
+    )
+    assert TOKEN not in output
+
+
 def test_rate_limit_allow_list_graceful_stop_and_no_token_in_logs(tmp_path):
     group = BotAPI.group(-100888)
     with FakeBotAPIServer(BotAPI(token=TOKEN)) as server:
