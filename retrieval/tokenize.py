@@ -39,7 +39,7 @@ MODES = ("words", "search", "bigram", "hybrid")
 DEFAULT_MODE = "hybrid"
 # Bump the number whenever the tokens a paragraph gets can change (rules, word lists, jieba
 # dictionary additions): it keys the token cache in the store and the persisted index.
-TOKENIZER_VERSION = f"2-{DEFAULT_MODE}"
+TOKENIZER_VERSION = f"3-{DEFAULT_MODE}"
 
 # They carry the question's type, not its content (the answerer reads them for the type).
 QUESTION_WORDS: tuple[str, ...] = (
@@ -112,10 +112,11 @@ def _converter() -> opencc.OpenCC:
 
 @cache
 def _jieba() -> jieba.Tokenizer:
-    """The default jieba tokenizer, initialised once, quiet, with the question words added."""
+    """The default jieba tokenizer, initialised once, quiet, with the question words and the
+    abbreviations of the synonym table added (without its HMM jieba cuts 半马 into 半 + 马)."""
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
-    for word in _ADDED_WORDS:
+    for word in _ADDED_WORDS + tuple(group[0] for group in synonyms()):
         jieba.add_word(word)
     return jieba.dt
 
