@@ -153,10 +153,12 @@ def hit_html(hit: Hit, limit: int = 600) -> str:
 
 
 def corpus_html(stats: dict) -> str:
-    """What the archive holds: which paper, how many articles, which dates."""
-    papers = "、".join(stats.get("sources") or []) or "已收录的报纸"
-    counts = f"{stats['articles']} 篇文章，{stats['paragraphs']} 个段落"
-    lines = [f"收录：{html.escape(papers)}，{counts}"]
+    """What the archive holds: which papers (when their names are known), how many articles,
+    which dates."""
+    lines = []
+    if stats.get("sources"):
+        lines.append("报纸：" + html.escape("、".join(stats["sources"])))
+    lines.append(f"共 {stats['articles']} 篇文章，{stats['paragraphs']} 个段落")
     first, last = stats.get("first_date"), stats.get("last_date")
     if first:
         span = first if first == last else f"{first} 至 {last}"

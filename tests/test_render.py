@@ -109,7 +109,9 @@ def test_a_paragraph_longer_than_a_message_is_split_and_kept_in_order():
 def test_corpus_summary_names_papers_counts_and_dates():
     stats = {"articles": 5, "paragraphs": 40, "sources": ["西宁晚报"], "first_date": "2024-08-22",
              "last_date": "2024-08-22", "documents": 1}  # fmt: skip
-    assert corpus_html(stats) == "收录：西宁晚报，5 篇文章，40 个段落\n日期：2024-08-22"
+    assert corpus_html(stats) == "报纸：西宁晚报\n共 5 篇文章，40 个段落\n日期：2024-08-22"
+    stats.update(sources=[], last_date="2024-08-30")
+    assert corpus_html(stats) == "共 5 篇文章，40 个段落\n日期：2024-08-22 至 2024-08-30"
 
 
 def test_the_fake_api_rejects_what_telegram_rejects():
