@@ -74,6 +74,7 @@ _KICKER_END_RE = re.compile(
 )
 _SUBTITLE_START_RE = re.compile(r"^(?:—|－－|--|一一)")
 _MAX_HEADLINE_LINES = 3
+_EXCLAIMED_HEADLINE_RE = re.compile(r"[^。]{2,40}[！？]")
 _MAX_BYLINE_LINES = 3
 
 
@@ -216,18 +217,29 @@ def _find_headlines(blocks: list[_Block]) -> list[bool]:
     """Headline blocks: short, never reach sentence-final punctuation, and no body continues them.
 
     Text after a headline is another headline, a new article's byline or the end of the page;
-    a short fragment followed by body text is a column break inside a sentence instead.
+    a short fragment followed by body text is a column break inside a sentence instead. A
+    headline may end in ！ or ？ (`加油，中国队！`) when it holds no full stop and starts
+    cleanly (after a sentence end or other headline-shaped blocks), so that it cannot be the
+    tail of a sentence cut by a column break.
     """
+    shaped = [
+        b.byline is None and len(b.lines) <= _MAX_HEADLINE_LINES and not ends_sentence(b.text)
+        for b in blocks
+    ]
+    clean = [True] * len(blocks)
+    for i in range(1, len(blocks)):
+        clean[i] = ends_sentence(blocks[i - 1].lines[-1]) or (shaped[i - 1] and clean[i - 1])
     heads = [False] * len(blocks)
     follows_ok = True
     for i in range(len(blocks) - 1, -1, -1):
         block = blocks[i]
-        heads[i] = (
-            follows_ok
-            and block.byline is None
+        exclaimed = (
+            block.byline is None
             and len(block.lines) <= _MAX_HEADLINE_LINES
-            and not ends_sentence(block.lines[-1])
+            and clean[i]
+            and bool(_EXCLAIMED_HEADLINE_RE.fullmatch(block.text))
         )
+        heads[i] = follows_ok and (shaped[i] or exclaimed)
         follows_ok = heads[i] or block.byline is not None
     return heads
 

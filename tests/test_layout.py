@@ -303,3 +303,19 @@ def test_text_before_any_byline_is_kept_as_an_article():
     assert page.articles[0].byline is None
     assert page.articles[0].title == "标题甲"
     assert page.articles[0].paragraphs == [f"{FULL}末尾。"]
+
+
+def test_headline_may_end_in_an_exclamation_mark():
+    page = parse_page(
+        _page(f"本报讯（记者 施翔）{FULL[:10]}\n末尾。", "冰雪运动进校园，孩子们玩嗨了！")
+    )
+    assert page.articles[0].title == "冰雪运动进校园，孩子们玩嗨了！"
+    assert page.articles[0].paragraphs == [f"{FULL[:10]}末尾。"]
+
+
+def test_sentence_tail_ending_in_an_exclamation_mark_after_a_column_break_stays_body():
+    page = parse_page(
+        _page(f"本报讯（记者 施翔）{FULL[:10]}\n{FULL}", "大家都来参加吧！", "标题甲")
+    )
+    assert page.articles[0].paragraphs == [f"{FULL[:10]}{FULL}大家都来参加吧！"]
+    assert page.articles[0].title == "标题甲"
