@@ -8,6 +8,7 @@ import contextlib
 import html
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -54,6 +55,7 @@ MAX_QUESTION = 500
 # Telegram shows "typing…" for 5 s after each chat action; refresh a little sooner.
 TYPING_EVERY = 4.0
 INLINE_RESULTS = 5
+CORPUS_TTL = 300.0
 COMMANDS = [
     BotCommand("start", "这个机器人知道什么，示例问题"),
     BotCommand("help", "怎么提问"),
@@ -87,6 +89,8 @@ class BotState:
     # Inline mode fires a query per pause in typing, so it gets a looser limit of its own.
     inline_limiter: RateLimiter
     answers: RecentAnswers = field(default_factory=RecentAnswers)
+    # (when read, (stats, example questions)) for /start and /about.
+    corpus: tuple[float, tuple[dict, list[tuple[int, str]]]] | None = None
 
 
 def build_application(
@@ -247,9 +251,18 @@ def _is_addressed(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
 # --- commands -----------------------------------------------------------------
 
 
-def _corpus(searcher) -> tuple[dict, list[tuple[int, str]]]:
+def _read_corpus(searcher) -> tuple[dict, list[tuple[int, str]]]:
     """The store's figures and example questions (runs in a worker thread)."""
     return searcher.store.stats(), example_questions(searcher.store.articles())
+
+
+async def _corpus(state: BotState) -> tuple[dict, list[tuple[int, str]]]:
+    """The corpus figures and examples, read at most every CORPUS_TTL seconds: listing every
+    title of a large archive on each /start would be wasteful."""
+    now = time.monotonic()
+    if state.corpus is None or now - state.corpus[0] >= CORPUS_TTL:
+        state.corpus = (now, await state.backend.call(_read_corpus))
+    return state.corpus[1]
 
 
 def example_questions(articles: list[dict], n: int = 3) -> list[tuple[int, str]]:
@@ -270,7 +283,7 @@ def question_from_title(title: str) -> str:
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start and /help: what the bot knows, how to ask, and example questions to tap."""
-    stats, examples = await _state(context.bot_data).backend.call(_corpus)
+    stats, examples = await _corpus(_state(context.bot_data))
     lines = [
         "你好！我回答关于报纸文章的问题，给出简短答案、原文句子和出处。",
         render.corpus_html(stats),
@@ -293,7 +306,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/about and /stats: the corpus figures."""
-    stats, _ = await _state(context.bot_data).backend.call(_corpus)
+    stats, _ = await _corpus(_state(context.bot_data))
     await update.effective_message.reply_text(
         f"{render.corpus_html(stats)}\n来自 {stats['documents']} 份报纸版面或文件。"
     )
