@@ -95,12 +95,14 @@ def test_generator_moves_headlines_after_later_articles(pool):
     assert moved > 0
 
 
-def test_parser_recovers_at_least_99_percent_of_articles_over_200_layouts(pool):
+def test_parser_recovers_banner_and_99_percent_of_articles_over_200_layouts(pool):
     rng = random.Random(20261126)
     ok = total = 0
     for _ in range(200):
-        text, articles, _ = random_page(pool, rng)
-        ok += recovered(articles, parse_page(text))
+        text, articles, banner = random_page(pool, rng)
+        page = parse_page(text)
+        assert page.banner == banner
+        ok += recovered(articles, page)
         total += len(articles)
     assert ok / total >= 0.99, f"{ok}/{total} articles recovered"
 
