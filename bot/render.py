@@ -38,12 +38,18 @@ def source_html(ref: ArticleRef) -> str:
     return "来源：" + " · ".join(parts)
 
 
+def word_pattern(words: list[str]) -> re.Pattern | None:
+    """A regex matching any of `words`, longest first so 图书馆 wins over 图书; None if empty.
+    Both front ends highlight matched query words with it."""
+    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+
+
 def highlight_html(text: str, words: list[str]) -> str:
     """`text` escaped, with each occurrence of `words` underlined (longest word wins)."""
-    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
-    if not words:
+    pattern = word_pattern(words)
+    if pattern is None:
         return html.escape(text)
-    pattern = re.compile("|".join(re.escape(w) for w in words))
     out, last = [], 0
     for m in pattern.finditer(text):
         out.append(html.escape(text[last : m.start()]))
@@ -174,11 +180,10 @@ _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 
 def highlight_console(text: str, words: list[str], *, ansi: bool) -> str:
     """`text` with the matched words in ANSI bold (a terminal) or in 【】 (pipes, files, tests)."""
-    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
-    if not words:
+    pattern = word_pattern(words)
+    if pattern is None:
         return text
     start, end = (_BOLD, _RESET) if ansi else ("【", "】")
-    pattern = re.compile("|".join(re.escape(w) for w in words))
     return pattern.sub(lambda m: f"{start}{m.group()}{end}", text)
 
 
