@@ -79,7 +79,7 @@ def newsbot_params() -> Params:
 def prepare(size: int, queries: int, out: Path, run: Runner) -> Path:
     """Generate the corpus and questions of one size, ingest it into newsbot and export the
     tokens newsbot cached; a size prepared before is reused."""
-    from retrieval.tokenize import query_tokens
+    from retrieval.tokenize import TOKENIZER_VERSION
 
     where = out / f"n{size}"
     done = where / "prepared.json"
@@ -95,10 +95,7 @@ def prepare(size: int, queries: int, out: Path, run: Runner) -> Path:
         corpus.real_questions(corpus.CMRC_TRIAL, corpus.GOLD_QUESTIONS), queries, seed=SEED
     )
     (where / "questions.json").write_text(
-        json.dumps(
-            [{"question": q, "tokens": query_tokens(q)} for q in questions], ensure_ascii=False
-        ),
-        encoding="utf-8",
+        json.dumps([{"question": q} for q in questions], ensure_ascii=False), encoding="utf-8"
     )
     measure(NEWSBOT, "build", where, run, reuse=False)
     tokens = serving.export_tokens(serving.database(where / "index" / NEWSBOT))
@@ -114,10 +111,20 @@ def prepare(size: int, queries: int, out: Path, run: Runner) -> Path:
                 "tokens": int(tokens.offsets[-1]),
                 "vocabulary": len(tokens.vocab),
                 "mean_chars": sum(map(len, texts)) / len(texts),
+                "tokenizer_version": TOKENIZER_VERSION,
+                "commit": _git_commit(),
             }
         )
     )
     return where
+
+
+def _git_commit() -> str:
+    """The checkout's commit, so a figure can be traced to the code that produced it."""
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+    )
+    return done.stdout.strip()
 
 
 def load_questions(where: Path) -> list[dict]:
@@ -181,7 +188,7 @@ def worker(method: str, phase: str, where: Path) -> dict:
         questions = questions[:sample]
     served, searcher = _serve(lambda: engine.open(where, index_dir, params), questions, sample)
     if method == REFERENCE:
-        scores = np.stack([searcher.scores(q["tokens"]) for q in questions])
+        scores = np.stack([searcher.scores(query_tokens(q["question"])) for q in questions])
         np.save(where / "results" / "reference_scores.npy", scores)
     if method == NEWSBOT:
         served.ask_latencies_ms = serving.time_answers(searcher, [q["question"] for q in questions])
@@ -347,8 +354,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--worker", nargs=2, metavar=("METHOD", "PHASE"), help=argparse.SUPPRESS)
     parser.add_argument("where", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    logging.getLogger("jieba").setLevel(logging.WARNING)
+    # Progress of the benchmark itself; newsbot's own INFO lines (one per file) would drown it.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+    log.setLevel(logging.INFO)
     if args.worker:
         method, phase = args.worker
         result = worker(method, phase, args.where)

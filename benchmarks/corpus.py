@@ -96,8 +96,9 @@ def _paragraph_length(rng: random.Random) -> int:
 
 def _headline(sentences: list[str], rng: random.Random) -> str:
     """A headline: the first clause of one of the passage's sentences, at most 24 chars."""
-    clause = re.split(r"[，,：:]", rng.choice(sentences))[0]
-    return clause.rstrip("。！？；!?;")[:24]
+    sentence = rng.choice(sentences)
+    clauses = [c.strip() for c in re.split(r"[，,：:。！？；!?;]", sentence) if c.strip()]
+    return (clauses[0] if clauses else sentence)[:24]
 
 
 def generate(n: int, passages: list[list[str]], seed: int = 0) -> list[GeneratedArticle]:
