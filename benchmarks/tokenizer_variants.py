@@ -1,8 +1,11 @@
-"""Tokenizer modes and BM25 parameters compared as paragraph retrieval on the CMRC 2018 trial set.
+"""Tokenizer modes and BM25 parameters compared as retrieval on CMRC 2018 and on our gold set.
 
-Every passage is cut at sentence ends into paragraphs of about 150 characters, its title
-counting as part of each (as a headline does in the store); each question should rank first
-the paragraph holding its answer's start. Prints Recall@1, Recall@5 and MRR per variant.
+CMRC 2018 trial: every passage is cut at sentence ends into paragraphs of about 150
+characters, its title counting as part of each (as a headline does in the store); each
+question should rank first the paragraph holding its answer's start (Recall@1, Recall@5, MRR).
+Gold set (`data/eval/questions.jsonl` over the bundled page), questions that name an article
+and follow no other: the best paragraph should come from that article (article@1) and hold
+one of the answers (paragraph@1).
 
     .venv/bin/python benchmarks/tokenizer_variants.py [--file ../shared/data/cmrc2018_trial.json]
 
@@ -22,6 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.index import BM25Index
+from retrieval.ingest import ingest_paths
+from retrieval.resources import bundled_pages, data_dir
+from retrieval.search import document_text
+from retrieval.store import Store
 from retrieval.tokenize import MODES, Tokenizer
 
 DEFAULT_FILE = (
@@ -93,12 +100,42 @@ def measure(
     return r1 / n, r5 / n, rr / n
 
 
+def gold_table() -> None:
+    """Article@1 on the gold set over the bundled page, per mode and parameters."""
+    store = Store()
+    ingest_paths(store, bundled_pages())
+    rows = list(store.iter_paragraphs())
+    lines = (data_dir() / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    gold = [json.loads(line) for line in lines if line.strip()]
+    gold = [q for q in gold if q.get("article_title") and not q.get("follows")]
+    print(f"gold set: {len(rows)} paragraphs, {len(gold)} questions naming an article")
+    print(f"{'mode':8} {'k1':>4} {'b':>5} {'eps':>5}  {'art@1':>6} {'para@1':>6}")
+    for mode in MODES:
+        tok = Tokenizer(mode)
+        docs = [tok.index_tokens(document_text(row)) for row in rows]
+        queries = [tok.query_tokens(q["question"]) for q in gold]
+        for k1, b, eps in PARAMS:
+            index = BM25Index.build(docs, k1=k1, b=b, epsilon=eps)
+            article = paragraph = 0
+            for query, q in zip(queries, gold, strict=True):
+                best, scores = index.top_k(query, 1)
+                if scores.size and scores[0] > 0:
+                    row = rows[best[0]]
+                    article += row.title == q["article_title"]
+                    paragraph += any(a in row.text for a in q["answers"])
+            n = len(gold)
+            print(
+                f"{mode:8} {k1:4.1f} {b:5.2f} {eps:5.2f}  {article / n:6.3f} {paragraph / n:6.3f}"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE)
     args = parser.parse_args()
+    gold_table()
     if not args.file.is_file():
-        print(f"skipped: CMRC 2018 trial set not found at {args.file}")
+        print(f"skipped CMRC: the trial set is not at {args.file}")
         return 0
     paragraphs, questions = load(args.file)
     gold = [row for _, row in questions]
