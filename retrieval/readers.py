@@ -20,9 +20,7 @@ from retrieval.models import Article
 # or U+FFFD before a file counts as binary. Real text has essentially none; bytes that happen
 # to decode (GB18030 accepts much) show them by the dozen.
 _MAX_SUSPICIOUS = 0.1
-_SUSPICIOUS = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]"
-)
+_SUSPICIOUS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
 
 _OPTIONAL_STRINGS = ("kicker", "subtitle", "source", "url")
 _REPORTER_SEPARATORS = re.compile(r"[\s、，,;；/]+")
