@@ -352,6 +352,7 @@ def eval_command(
         payload = {"overall": overall.to_json()}
         if by:
             payload["by_qtype"] = {name: s.to_json() for name, s in groups.items()}
+        payload["questions"] = [o.to_json() for o in outcomes]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(evaluate.format_table({"all": overall, **(groups if by else {})}))

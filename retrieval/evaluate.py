@@ -131,6 +131,27 @@ class Outcome:
             return self.abstained
         return self.exact_match == 1.0 and self.evidence_ok
 
+    def to_json(self) -> dict:
+        """The question, its gold and what came back, with every per-question figure."""
+        article = self.answer.article
+        return {
+            "id": self.gold.id,
+            "question": self.gold.question,
+            "qtype": self.qtype,
+            "expected": self.gold.answers,
+            "answer": self.answer.answer,
+            "evidence": self.answer.evidence,
+            "article": article.title if article else None,
+            "paragraph_rank": self.paragraph_rank,
+            "article_rank": self.article_rank,
+            "evidence_ok": self.evidence_ok,
+            "exact_match": self.exact_match,
+            "f1": round(self.f1, 4),
+            "abstained": self.abstained,
+            "correct": self.correct,
+            "ms": round(self.ms, 2),
+        }
+
 
 def presented_hits(answer: Answer) -> list[Hit]:
     """The paragraphs in the order a reader meets them: the cited one first, then the rest."""

@@ -258,6 +258,14 @@ def test_metrics_agree_with_a_hand_count(stub_run):
     assert s.accuracy == pytest.approx(1 / 3)
 
 
+def test_outcome_json_carries_the_per_question_figures(stub_run):
+    """g2: cited paragraph first, answer 12公顷，以湖景闻名 → EM 0, F1 6/11, evidence ok."""
+    g2 = stub_run[1][1].to_json()
+    assert (g2["id"], g2["paragraph_rank"], g2["article_rank"]) == ("g2", 1, 1)
+    assert (g2["exact_match"], g2["f1"], g2["evidence_ok"]) == (0.0, 0.5455, True)
+    assert (g2["abstained"], g2["correct"], g2["article"]) == (False, False, "青湖公园")
+
+
 def test_by_qtype_groups_largest_first(stub_run):
     """number: g2, g3, g5; time: g1, g4; other: g6."""
     groups = evaluate.by_qtype(stub_run[1], ks=[1])
@@ -376,6 +384,8 @@ def test_eval_squad_json_counts_the_questions():
     assert (overall["questions"], overall["answerable"], overall["unanswerable"]) == (5, 4, 1)
     assert set(overall["paragraph_recall"]) == {"1", "2"}
     assert overall["article_mrr"] is None  # SQuAD gold names paragraphs, not articles
+    first = json.loads(result.output)["questions"][0]
+    assert (first["id"], first["expected"]) == ("A1-0", ["1985年"])
 
 
 def test_eval_table_has_a_column_per_question_type(tmp_path):
