@@ -1,4 +1,4 @@
-"""newsbot's library: page layout to articles, the SQLite store, tokens, BM25, answering, evaluation."""
+"""newsbot's library: page layout, the SQLite store, tokens, BM25, answering and evaluation."""
 
 from retrieval.errors import NewsbotError
 from retrieval.models import Answer, Article, ArticleRef, Hit, Page
