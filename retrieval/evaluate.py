@@ -325,14 +325,21 @@ def _rows(summary: Summary) -> list[tuple[str, str]]:
 
 
 def format_table(columns: dict[str, Summary]) -> str:
-    """Summaries side by side, one column each (overall, per type, or per variant)."""
+    """Summaries side by side, one column each (overall, per type, or per variant).
+
+    Rows no column measures (article rows for SQuAD sets, say) are left out.
+    """
     cells = {name: dict(_rows(summary)) for name, summary in columns.items()}
-    labels = [label for label, _ in _rows(next(iter(columns.values())))]
+    labels = [
+        label
+        for label, _ in _rows(next(iter(columns.values())))
+        if any(col[label] != "-" for col in cells.values())
+    ]
     width = max(len(label) for label in labels)
     widths = {name: max(len(name), *(len(v) for v in col.values())) for name, col in cells.items()}
     lines = [" " * width + "".join(f"  {name:>{widths[name]}}" for name in cells)]
     for label in labels:
-        values = "".join(f"  {cells[name].get(label, ''):>{widths[name]}}" for name in cells)
+        values = "".join(f"  {cells[name][label]:>{widths[name]}}" for name in cells)
         lines.append(f"{label:<{width}}{values}")
     return "\n".join(lines)
 

@@ -385,6 +385,8 @@ def test_eval_squad_json_counts_the_questions():
     assert set(overall["paragraph_recall"]) == {"1", "2"}
     assert overall["article_mrr"] is None  # SQuAD gold names paragraphs, not articles
     first = json.loads(result.output)["questions"][0]
+    table = _eval("--squad", str(EVAL_SQUAD)).output
+    assert "paragraph R@1" in table and "article R@1" not in table  # nothing measures it
     assert (first["id"], first["expected"]) == ("A1-0", ["1985年"])
 
 
