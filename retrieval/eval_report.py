@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -44,6 +45,13 @@ def _failure_rows(outcomes: Sequence[Outcome]) -> list[str]:
             f"| {_cell(article)} | {rank} |"
         )
     return rows
+
+
+def _miss_rows(outcomes: Sequence[Outcome]) -> list[str]:
+    """How many answerable questions miss an exact answer, by kind of miss, most first."""
+    kinds = Counter(o.miss for o in outcomes if o.miss is not None)
+    answerable = sum(1 for o in outcomes if o.gold.answerable)
+    return [f"| {kind} | {n} | {n / answerable:.1%} |" for kind, n in kinds.most_common()]
 
 
 def _chart(path: Path, overall: Summary, groups: dict[str, Summary]) -> None:
@@ -105,6 +113,12 @@ def write_report(
         "```",
         "",
         f"![Recall@k and accuracy by question type]({CHART_NAME})",
+        "",
+        "## Why answers are not exact",
+        "",
+        "| kind of miss | questions | share of answerable |",
+        "| --- | --- | --- |",
+        *_miss_rows(outcomes),
         "",
         f"## Failures ({len(failures)} of {len(outcomes)})",
         "",

@@ -131,6 +131,23 @@ class Outcome:
             return self.abstained
         return self.exact_match == 1.0 and self.evidence_ok
 
+    @property
+    def miss(self) -> str | None:
+        """Why an answerable question's answer is not exact, in words; None when it is."""
+        if not self.gold.answerable or self.exact_match == 1.0:
+            return None
+        if self.abstained:
+            return "abstained"
+        got = metrics.strip_punctuation(self.answer.answer or "")
+        references = [metrics.strip_punctuation(r) for r in self.gold.answers]
+        if any(got in ref for ref in references):
+            return "too short (inside a reference)"
+        if any(ref in got for ref in references):
+            return "too long (holds a reference)"
+        if self.evidence_ok:
+            return "wrong span of the right sentence"
+        return "wrong sentence"
+
     def to_json(self) -> dict:
         """The question, its gold and what came back, with every per-question figure."""
         article = self.answer.article
@@ -148,6 +165,7 @@ class Outcome:
             "exact_match": self.exact_match,
             "f1": round(self.f1, 4),
             "abstained": self.abstained,
+            "miss": self.miss,
             "correct": self.correct,
             "ms": round(self.ms, 2),
         }

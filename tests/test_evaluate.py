@@ -266,6 +266,23 @@ def test_outcome_json_carries_the_per_question_figures(stub_run):
     assert (g2["abstained"], g2["correct"], g2["article"]) == (False, False, "青湖公园")
 
 
+@pytest.mark.parametrize(
+    ("got", "evidence", "miss"),
+    [
+        ("海湖体育中心", "赛事在海湖体育中心举行。", None),
+        ("体育中心", "赛事在海湖体育中心举行。", "too short (inside a reference)"),
+        ("城西区海湖体育中心", "赛事在城西区海湖体育中心举行。", "too long (holds a reference)"),
+        ("赛事", "赛事在海湖体育中心举行。", "wrong span of the right sentence"),
+        ("青海体育中心", "跑者从青海体育中心出发。", "wrong sentence"),
+        (None, None, "abstained"),
+    ],
+)
+def test_miss_names_why_an_answer_is_not_exact(got, evidence, miss):
+    gold = evaluate.GoldQuestion("q", "在哪里开赛？", ["海湖体育中心"])
+    reply = Answer("在哪里开赛？", got, evidence, "place", 1.0, None, None, [], 0.0)
+    assert evaluate.score(gold, reply, 1.0).miss == miss
+
+
 def test_by_qtype_groups_largest_first(stub_run):
     """number: g2, g3, g5; time: g1, g4; other: g6."""
     groups = evaluate.by_qtype(stub_run[1], ks=[1])
@@ -421,6 +438,7 @@ def test_eval_report_lists_failures_and_draws_the_chart(tmp_path):
     report = (tmp_path / "out" / "report.md").read_text("utf-8")
     assert report.startswith("# Evaluation: eval_squad.json")
     assert "## Failures (" in report and "| id | type | question |" in report
+    assert "## Why answers are not exact" in report
     assert (tmp_path / "out" / "recall.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
