@@ -54,6 +54,16 @@ def _miss_rows(outcomes: Sequence[Outcome]) -> list[str]:
     return [f"| {kind} | {n} | {n / answerable:.1%} |" for kind, n in kinds.most_common()]
 
 
+def _evidence_line(outcomes: Sequence[Outcome]) -> str:
+    """How many evidence misses had the right paragraph first: sentence choice, not search."""
+    misses = [o for o in outcomes if o.gold.answerable and not o.evidence_ok]
+    first = sum(1 for o in misses if o.paragraph_rank == 1)
+    return (
+        f"Of the {len(misses)} answerable questions whose evidence holds no reference answer, "
+        f"{first} had the gold (or an answer-bearing) paragraph first."
+    )
+
+
 def _chart(path: Path, overall: Summary, groups: dict[str, Summary]) -> None:
     """Recall@k curves and per-type accuracy, side by side, as a PNG."""
     try:
@@ -119,6 +129,8 @@ def write_report(
         "| kind of miss | questions | share of answerable |",
         "| --- | --- | --- |",
         *_miss_rows(outcomes),
+        "",
+        _evidence_line(outcomes),
         "",
         f"## Failures ({len(failures)} of {len(outcomes)})",
         "",

@@ -439,6 +439,7 @@ def test_eval_report_lists_failures_and_draws_the_chart(tmp_path):
     assert report.startswith("# Evaluation: eval_squad.json")
     assert "## Failures (" in report and "| id | type | question |" in report
     assert "## Why answers are not exact" in report
+    assert "answerable questions whose evidence holds no reference answer" in report
     assert (tmp_path / "out" / "recall.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
