@@ -13,6 +13,7 @@ from benchmarks.compare_variants import BM25Baseline, char_bigrams
 from bot.cli import cli
 from retrieval import evaluate, gates, metrics
 from retrieval.errors import NewsbotError
+from retrieval.eval_report import write_report
 from retrieval.models import Answer, Hit
 from retrieval.squad import ingest_squad, load_squad
 from retrieval.store import Store
@@ -281,6 +282,23 @@ def test_miss_names_why_an_answer_is_not_exact(got, evidence, miss):
     gold = evaluate.GoldQuestion("q", "在哪里开赛？", ["海湖体育中心"])
     reply = Answer("在哪里开赛？", got, evidence, "place", 1.0, None, None, [], 0.0)
     assert evaluate.score(gold, reply, 1.0).miss == miss
+
+
+def test_report_counts_misses_and_lists_each_failure(stub_run, tmp_path):
+    """From the hand count: g2 and g4 answer too long, g3 abstains; g3's evidence miss had its
+    paragraph second; failing are g2, g3, g4 (not exact) and g6 (answered the unanswerable)."""
+    outcomes = stub_run[1]
+    summary = evaluate.summarize(outcomes, ks=[1])
+    path = write_report(tmp_path, "stub", outcomes, summary, evaluate.by_qtype(outcomes, [1]))
+    report = path.read_text("utf-8")
+    assert "| too long (holds a reference) | 2 | 50.0% |" in report
+    assert "| abstained | 1 | 25.0% |" in report
+    assert "Of the 1 answerable questions whose evidence holds no reference answer, 0 had" in report
+    assert "## Failures (4 of 6)" in report
+    failed = [
+        line.split(" | ")[0].lstrip("| ") for line in report.splitlines() if line.startswith("| g")
+    ]
+    assert failed == ["g2", "g3", "g4", "g6"]
 
 
 def test_by_qtype_groups_largest_first(stub_run):
