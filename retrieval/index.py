@@ -13,16 +13,16 @@ one and swaps the reference, so a reader sees the index before or after, never h
 
 Files. `save()` writes `.npy` arrays and `manifest.json` into a directory; `load(mmap=True)`
 memory-maps the postings so a cold start reads almost nothing. The vocabulary is a UTF-8 blob
-with offsets plus the ids sorted by term, searched by bisection, so loading it builds no dict.
+with offsets plus the ids sorted by term and their sorted prefixes (searched by numpy), so
+loading it builds no dict.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -35,32 +35,22 @@ from retrieval.errors import NewsbotError
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
-_BUILD_CHUNK = 100_000  # documents turned into one CSR at a time while building
+_BUILD_CHUNK = 25_000  # documents turned into one CSR at a time (bounds the memory of a build)
 _MERGE_FRACTION = 0.1  # save() folds the delta into the main segment past this share of rows
 _RESORT_MIN = 50_000  # save() re-sorts the vocabulary once this many terms sit outside its order
-
-
-class _Terms(Sequence):
-    """The sorted vocabulary as a sequence of UTF-8 byte strings, for `bisect`."""
-
-    def __init__(self, vocab: _Vocab) -> None:
-        self._vocab = vocab
-
-    def __len__(self) -> int:
-        return len(self._vocab.order)
-
-    def __getitem__(self, i):
-        return self._vocab.term_bytes(int(self._vocab.order[i]))
+_KEY_BYTES = 16  # sorted fixed-width prefixes of the terms' UTF-8, searched by numpy
 
 
 @dataclass
 class _Vocab:
     """Term ↔ id. Ids below `len(offsets) - 1` are in `blob`; later ones in `tail`. `order`
-    lists ids sorted by term for bisection; terms outside it are found through `extra`."""
+    lists ids sorted by term and `keys` their first bytes, for a binary search in C; terms
+    outside the order (added since it was made) are found through the dict `extra`."""
 
     blob: bytes = b""
     offsets: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     order: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=f"S{_KEY_BYTES}"))
     extra: dict[str, int] = field(default_factory=dict)
     tail: list[str] = field(default_factory=list)
 
@@ -79,9 +69,12 @@ class _Vocab:
         if found is not None:
             return found
         key = term.encode()
-        i = bisect.bisect_left(_Terms(self), key)
-        if i < len(self.order) and self.term_bytes(int(self.order[i])) == key:
-            return int(self.order[i])
+        prefix = np.bytes_(key[:_KEY_BYTES])
+        lo = int(np.searchsorted(self.keys, prefix, side="left"))
+        hi = int(np.searchsorted(self.keys, prefix, side="right"))
+        for i in range(lo, hi):  # terms sharing the prefix: compare them whole
+            if self.term_bytes(int(self.order[i])) == key:
+                return int(self.order[i])
         return None
 
     def ids(self, tokens: list[str], seen: dict[str, int]) -> list[int]:
@@ -288,37 +281,92 @@ class BM25Index:
         state = self._state
         scores = np.zeros(len(state.doc_len))
         for term in query:
-            for docs, weights in self._postings(state, term):
-                scores[docs] += weights
+            t = self._term_id(state, term)
+            if t is not None:
+                for docs, weights in self._postings(state, t):
+                    scores[docs] += weights
         return scores
 
-    def _postings(self, state: _State, term: str) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """(rows, weights) of a query term, one pair per segment holding it."""
+    @staticmethod
+    def _term_id(state: _State, term: str) -> int | None:
+        """The id of a term this state knows and weighs (idf 0 adds nothing), else None."""
         t = state.vocab.get(term)
-        if t is None or t >= state.n_terms or not state.idf[t]:
-            return
+        return t if t is not None and t < state.n_terms and state.idf[t] else None
+
+    def _postings(self, state: _State, t: int, rows: np.ndarray | None = None):
+        """(rows, weights) of term `t`, one pair per segment holding it; restricted to `rows`
+        (sorted) when given, found by binary search in the term's sorted postings."""
         for seg in state.segments:
-            if t < seg.n_terms and seg.offsets[t] < seg.offsets[t + 1]:
-                lo, hi = seg.offsets[t], seg.offsets[t + 1]
-                docs = seg.docs[lo:hi]
-                yield docs, state.idf[t] * bm25.saturate(seg.tf[lo:hi], state.norm[docs], self.k1)
+            if t >= seg.n_terms or seg.offsets[t] == seg.offsets[t + 1]:
+                continue
+            lo, hi = int(seg.offsets[t]), int(seg.offsets[t + 1])
+            docs, tf = seg.docs[lo:hi], seg.tf[lo:hi]
+            if rows is not None:
+                at = np.minimum(np.searchsorted(docs, rows), hi - lo - 1)
+                found = docs[at] == rows
+                docs, tf = rows[found], tf[at[found]]
+            yield docs, state.idf[t] * bm25.saturate(tf, state.norm[docs], self.k1)
 
     def top_k(self, query: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The k best rows and their scores, best first, ties broken by the lower row."""
-        scores = self.get_scores(query)
-        k = min(k, len(scores))
+        """The k best rows and their scores, best first, ties broken by the lower row.
+
+        Exact, with MaxScore pruning: terms are scored rarest first (highest bound first);
+        once the k-th best score so far exceeds what all remaining terms together could add
+        (each at most idf * (k1 + 1)), no row they alone hold can reach the top k, so the
+        remaining, long postings are only searched for the rows still in the running."""
+        state = self._state
+        n = len(state.doc_len)
+        k = min(k, n)
         if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
+        counts: dict[int, int] = {}
+        for term in query:
+            t = self._term_id(state, term)
+            if t is not None:
+                counts[t] = counts.get(t, 0) + 1
+        # The bounds carry a hair of slack so that float rounding in `rest` never prunes a row
+        # that could tie the k-th (weights reach idf * (k1 + 1) only when k1 is 0).
+        bound = {t: c * state.idf[t] * (self.k1 + 1) * (1 + 1e-9) for t, c in counts.items()}
+        if any(b < 0 for b in bound.values()):  # a negative idf floor breaks the bounds
+            return self._top_of(self.get_scores(query), np.arange(n), k)
+        terms = sorted(counts, key=bound.__getitem__, reverse=True)
+        rest = sum(bound.values())
+        scores = np.zeros(n)
+        seen: list[np.ndarray] = []
+        best = 0.0
+        for i, t in enumerate(terms):
+            for docs, weights in self._postings(state, t):
+                scores[docs] += counts[t] * weights
+                seen.append(docs)
+                best = max(best, float(scores[docs].max()))
+            rest -= bound[t]
+            if rest >= best or i == len(terms) - 1:
+                continue
+            pool = np.unique(np.concatenate(seen))
+            if len(pool) < k:
+                continue
+            kth = np.partition(scores[pool], len(pool) - k)[len(pool) - k]
+            if rest < kth:
+                pool = pool[scores[pool] + rest >= kth]
+                for u in terms[i + 1 :]:
+                    for docs, weights in self._postings(state, u, pool):
+                        scores[docs] += counts[u] * weights
+                return self._top_of(scores, pool, k)
+        return self._top_of(scores, np.arange(n), k)
+
+    @staticmethod
+    def _top_of(scores: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k best of `rows` (all rows, or every row that can still reach the top k)."""
         # Only rows sharing a term with the query can score above 0; take those when there are
-        # enough, and fall back to a full ordering (rows at 0, negative idf) only when not.
-        positive = np.flatnonzero(scores > 0)
-        pool = positive if len(positive) >= k else np.arange(len(scores))
+        # enough, and fall back to all rows (those at 0, negative idf) only when not.
+        positive = rows[scores[rows] > 0]
+        pool = positive if len(positive) >= k else rows
         if len(pool) > k:
             cut = np.partition(scores[pool], len(pool) - k)[len(pool) - k]
             pool = pool[scores[pool] >= cut]
         order = np.lexsort((pool, -scores[pool]))[:k]
-        rows = pool[order]
-        return rows, scores[rows]
+        picked = pool[order]
+        return picked, scores[picked]
 
     def save(self, directory: Path, meta: dict | None = None) -> None:
         """Write the index into `directory` (created; files in it are replaced), with `meta`
@@ -385,15 +433,18 @@ def _save_vocab(vocab: _Vocab, directory: Path) -> _Vocab:
         (len(t.encode()) for t in vocab.tail), dtype=np.int64, count=len(vocab.tail)
     )
     offsets = np.concatenate([vocab.offsets, vocab.offsets[-1] + np.cumsum(lengths)])
-    saved = _Vocab(vocab.blob + tail, offsets, vocab.order)
+    saved = _Vocab(vocab.blob + tail, offsets, vocab.order, vocab.keys)
     if len(vocab) - len(vocab.order) >= _RESORT_MIN or not len(vocab.order):
         terms = [saved.term_bytes(i) for i in range(len(saved))]
-        saved.order = np.array(sorted(range(len(terms)), key=terms.__getitem__), dtype=np.int32)
+        order = sorted(range(len(terms)), key=terms.__getitem__)
+        saved.order = np.array(order, dtype=np.int32)
+        saved.keys = np.array([terms[i][:_KEY_BYTES] for i in order], dtype=f"S{_KEY_BYTES}")
     tmp = directory / "terms.bin.tmp"
     tmp.write_bytes(saved.blob)
     os.replace(tmp, directory / "terms.bin")
     _write_npy(directory / "term_offsets.npy", saved.offsets)
     _write_npy(directory / "term_order.npy", saved.order)
+    _write_npy(directory / "term_keys.npy", saved.keys)
     return saved
 
 
@@ -401,7 +452,8 @@ def _load_vocab(directory: Path, n_sorted: int) -> _Vocab:
     vocab = _Vocab(
         (directory / "terms.bin").read_bytes(),
         np.load(directory / "term_offsets.npy"),
-        np.load(directory / "term_order.npy", mmap_mode="r"),
+        np.load(directory / "term_order.npy"),
+        np.load(directory / "term_keys.npy", mmap_mode="r"),
     )
     # The sorted order covers the ids that existed when it was made; later ones are looked up
     # in a dict (few: save() re-sorts once there are _RESORT_MIN of them).

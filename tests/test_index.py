@@ -169,3 +169,44 @@ def test_a_reader_holding_the_old_state_is_not_disturbed_by_add():
     index.add([["a", "new"]])
     assert index._state is not before
     assert len(before.doc_len) == 2 and before.vocab.get("new") >= before.n_terms
+
+
+def test_pruned_top_k_equals_the_full_ranking(monkeypatch):
+    """A corpus large enough that MaxScore skips the common terms' postings for most rows."""
+    rng = np.random.default_rng(11)
+    vocab = [f"w{i}" for i in range(3000)]
+    p = 1 / np.arange(1, len(vocab) + 1)
+    p /= p.sum()
+    corpus = [list(rng.choice(vocab, size=rng.integers(5, 40), p=p)) for _ in range(3000)]
+    corpus += corpus[:50]  # exact ties
+    params = {"k1": 0.5, "b": 0.3, "epsilon": 0.0}
+    index = BM25Index.build(corpus[:2000], **params)
+    index.add(corpus[2000:])  # postings in two segments
+    ref = BM25Okapi(corpus, **params)
+    restricted = []
+    real = BM25Index._postings
+
+    def spy(self, state, t, rows=None):
+        restricted.append(rows is not None)
+        return real(self, state, t, rows)
+
+    monkeypatch.setattr(BM25Index, "_postings", spy)
+    for _ in range(30):
+        q = list(rng.choice(vocab[:5], size=3)) + list(rng.choice(vocab[100:], size=3))
+        expected = ref.get_scores(q)
+        order = np.lexsort((np.arange(len(corpus)), -expected))
+        for k in (1, 10):
+            rows, scores = index.top_k(q, k)
+            np.testing.assert_array_equal(rows, order[:k])
+            np.testing.assert_allclose(scores, expected[order[:k]], rtol=0, atol=1e-9)
+    assert any(restricted)
+
+
+def test_long_terms_sharing_their_first_bytes_are_told_apart(tmp_path):
+    stem = "半程马拉松赛事" * 2  # far longer than the sorted prefixes
+    corpus = [[stem + "甲", "x"], [stem + "乙"], [stem], ["y"]]
+    BM25Index.build(corpus, **PARAMS[0]).save(tmp_path)
+    loaded = BM25Index.load(tmp_path)
+    assert_same_as_rank_bm25(loaded, corpus, PARAMS[0], np.random.default_rng(2))
+    assert loaded.top_k([stem + "乙"], 1)[0].tolist() == [1]
+    assert loaded.get_scores([stem + "丙"]).sum() == 0
