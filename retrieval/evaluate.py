@@ -362,20 +362,23 @@ def format_table(columns: dict[str, Summary]) -> str:
     return "\n".join(lines)
 
 
-def _stored_titles(store: Store) -> set[str]:
-    return {metrics.strip_punctuation(row["title"]) for row in store.articles()}
-
-
-def _check_titles(store: Store, questions: Sequence[GoldQuestion]) -> None:
-    """A gold article the store does not hold means the gold set was written for another one."""
-    titles = _stored_titles(store)
+def _check_targets(store: Store, questions: Sequence[GoldQuestion]) -> None:
+    """A gold article or paragraph the store lacks means the set was written for another one."""
+    titles = {metrics.strip_punctuation(row["title"]) for row in store.articles()}
+    where = store.path or "the bundled corpus"
     for gold in questions:
         if gold.article_title and metrics.strip_punctuation(gold.article_title) not in titles:
-            where = store.path or "the bundled corpus"
-            raise NewsbotError(
-                f"{gold.where}: article_title {gold.article_title!r} is not in {where}; "
-                "was the gold set written for another store?"
-            )
+            missing = f"article_title {gold.article_title!r}"
+        elif gold.paragraph_id is not None and not store.db["paragraphs"].count_where(
+            "id = ?", [gold.paragraph_id]
+        ):
+            missing = f"paragraph_id {gold.paragraph_id}"
+        else:
+            continue
+        raise NewsbotError(
+            f"{gold.where}: {missing} is not in {where}; "
+            "was the gold set written for another store?"
+        )
 
 
 def _squad_gold(squad: SquadSet, ids: dict[tuple[int, int], int]) -> list[GoldQuestion]:
@@ -421,7 +424,7 @@ def prepare(
             if is_squad(path):
                 raise NewsbotError(f"{path}: a SQuAD-format file; pass --squad or --with-squad")
             gold = load_gold(path)
-            _check_titles(store, gold)
+            _check_targets(store, gold)
             questions += gold
     except BaseException:
         store.close()

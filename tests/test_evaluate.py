@@ -392,6 +392,13 @@ def test_gold_article_missing_from_the_store_is_an_error_naming_the_line():
         evaluate.prepare([EVAL_GOLD])
 
 
+def test_gold_paragraph_missing_from_the_store_is_an_error_naming_the_line(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"question": "问", "answers": ["答"], "paragraph_id": 999}\n', "utf-8")
+    with pytest.raises(NewsbotError, match=r"gold.jsonl:1: paragraph_id 999 is not in"):
+        evaluate.prepare([gold])
+
+
 def test_new_db_file_is_created_and_reused(tmp_path):
     db = tmp_path / "eval.db"
     for _ in range(2):
