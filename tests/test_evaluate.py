@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks import compare_variants
 from benchmarks.compare_variants import BM25Baseline, char_bigrams
 from bot.cli import cli
 from retrieval import evaluate, gates, metrics
@@ -17,6 +18,7 @@ from retrieval.eval_report import write_report
 from retrieval.models import Answer, Hit
 from retrieval.squad import ingest_squad, load_squad
 from retrieval.store import Store
+from retrieval.tokenize import MODES
 
 DATA = Path(__file__).parent / "data"
 EVAL_SQUAD = DATA / "eval_squad.json"
@@ -498,3 +500,12 @@ def test_baseline_cites_best_paragraph_and_gives_its_best_sentence():
         assert reply.paragraph_id == reply.hits[0].paragraph_id
         assert reply.evidence == reply.answer == "每年五月举办郁金香花展。"
         assert reply.article is not None and reply.article.title == "青湖公园"
+
+
+def test_compare_variants_puts_every_mode_and_baseline_side_by_side(capsys):
+    assert compare_variants.main(["--squad", str(EVAL_SQUAD), "-k", "1,2", "--json"]) == 0
+    columns = json.loads(capsys.readouterr().out)
+    assert list(columns) == [*(f"newsbot-{m}" for m in MODES), "bm25-words", "bm25-bigrams"]
+    assert all(
+        c["questions"] == 5 and set(c["paragraph_recall"]) == {"1", "2"} for c in columns.values()
+    )
