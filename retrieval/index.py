@@ -328,39 +328,52 @@ class BM25Index:
         # that could tie the k-th (weights reach idf * (k1 + 1) only when k1 is 0).
         bound = {t: c * state.idf[t] * (self.k1 + 1) * (1 + 1e-9) for t, c in counts.items()}
         if any(b < 0 for b in bound.values()):  # a negative idf floor breaks the bounds
-            return self._top_of(self.get_scores(query), np.arange(n), k)
+            return self._top_of(self.get_scores(query), None, k, negative=True)
         terms = sorted(counts, key=bound.__getitem__, reverse=True)
         rest = sum(bound.values())
         scores = np.zeros(n)
         seen: list[np.ndarray] = []
-        best = 0.0
-        for i, t in enumerate(terms):
+        kth = 0.0  # a lower bound of the final k-th best score
+        for i, t in enumerate(terms[:-1]):
+            touched = []
             for docs, weights in self._postings(state, t):
                 scores[docs] += counts[t] * weights
-                seen.append(docs)
-                best = max(best, float(scores[docs].max()))
+                touched.append(docs)
+            seen.extend(touched)
             rest -= bound[t]
-            if rest >= best or i == len(terms) - 1:
-                continue
-            pool = np.unique(np.concatenate(seen))
-            if len(pool) < k:
-                continue
-            kth = np.partition(scores[pool], len(pool) - k)[len(pool) - k]
+            # This term's rows are distinct, so their k-th best partial score (which can only
+            # grow) bounds the final k-th best from below: cheaper than ranking all rows seen.
+            rows = np.concatenate(touched) if touched else np.zeros(0, dtype=np.int32)
+            if rest < float(scores[rows].max(initial=0.0)) and len(rows) >= k:
+                kth = max(kth, float(np.partition(scores[rows], len(rows) - k)[len(rows) - k]))
             if rest < kth:
+                pool = np.unique(np.concatenate(seen))
                 pool = pool[scores[pool] + rest >= kth]
                 for u in terms[i + 1 :]:
                     for docs, weights in self._postings(state, u, pool):
                         scores[docs] += counts[u] * weights
                 return self._top_of(scores, pool, k)
-        return self._top_of(scores, np.arange(n), k)
+        for t in terms[-1:]:
+            for docs, weights in self._postings(state, t):
+                scores[docs] += counts[t] * weights
+        return self._top_of(scores, None, k)
 
     @staticmethod
-    def _top_of(scores: np.ndarray, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The k best of `rows` (all rows, or every row that can still reach the top k)."""
-        # Only rows sharing a term with the query can score above 0; take those when there are
-        # enough, and fall back to all rows (those at 0, negative idf) only when not.
-        positive = rows[scores[rows] > 0]
-        pool = positive if len(positive) >= k else rows
+    def _top_of(
+        scores: np.ndarray, rows: np.ndarray | None, k: int, negative: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k best of `rows` (the rows that can still reach the top k; None for all rows,
+        whose scores are >= 0 unless `negative`)."""
+        positive = np.flatnonzero(scores > 0) if rows is None else rows[scores[rows] > 0]
+        if rows is not None or len(positive) >= k:
+            pool = positive
+        elif negative:
+            pool = np.arange(len(scores))
+        else:
+            # Fewer than k rows share a term with the query: the rest of the top k are the
+            # first rows scoring 0, found among the first k + len(positive) rows.
+            head = np.arange(min(len(scores), k + len(positive)))
+            pool = np.concatenate([positive, head[scores[head] == 0]])
         if len(pool) > k:
             cut = np.partition(scores[pool], len(pool) - k)[len(pool) - k]
             pool = pool[scores[pool] >= cut]

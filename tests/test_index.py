@@ -46,7 +46,19 @@ def assert_same_as_rank_bm25(index: BM25Index, corpus: list[list[str]], params: 
     ref = BM25Okapi(corpus, **params)
     assert index.n_docs == len(corpus)
     for q in random_queries(rng, corpus):
-        np.testing.assert_allclose(index.get_scores(q), ref.get_scores(q), rtol=0, atol=1e-9)
+        expected = ref.get_scores(q)
+        np.testing.assert_allclose(index.get_scores(q), expected, rtol=0, atol=1e-9)
+        for k in (1, 3, len(corpus)):
+            assert_top_k(index.top_k(q, k), expected, k)
+
+
+def assert_top_k(found: tuple[np.ndarray, np.ndarray], expected: np.ndarray, k: int) -> None:
+    """The k best distinct rows with their scores, best first (negative scores included);
+    rows whose scores differ by float rounding only may come in either order."""
+    rows, scores = found
+    assert len(set(rows.tolist())) == len(rows) == min(k, len(expected))
+    np.testing.assert_allclose(scores, expected[rows], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(scores, np.sort(expected)[::-1][:k], rtol=0, atol=1e-9)
 
 
 def cases(n: int):
