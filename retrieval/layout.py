@@ -245,13 +245,15 @@ def _find_headlines(blocks: list[_Block]) -> list[bool]:
 
 
 def _column_width(blocks: list[_Block]) -> int:
-    """Estimate an article's column width from lines that a later line of the same block follows.
+    """Estimate an article's column width: the upper quartile of its tight lines' widths.
 
-    Those lines are full lines or indented first lines; the upper quartile skips the latter.
-    Trailing closing punctuation is left out since it may overhang, so this is the width or,
-    for an odd width filled with CJK, one less: `_full` allows for either.
+    Without tight lines, lines that a later line of the same block follows stand in (full or
+    indented lines), with trailing closing punctuation left out since it may overhang. Either
+    way this is the width or one less (an odd width filled with CJK): `_full` allows for both.
     """
-    widths = sorted(_core_width(line) for b in blocks for line in b.lines[:-1])
+    widths = sorted(w for b in blocks for w in _tight_widths(b))
+    if not widths:
+        widths = sorted(_core_width(line) for b in blocks for line in b.lines[:-1])
     if not widths:
         widths = sorted(_core_width(line) for b in blocks for line in b.lines)
     return widths[(3 * len(widths)) // 4]
@@ -287,8 +289,31 @@ def _full(line: str, next_width: int, capacity: int) -> bool:
         body = body[:-1]
 
 
+def _tight_widths(block: _Block) -> list[int]:
+    """Widths of a block's tight lines: the column width or one short of it.
+
+    A tight line is a middle line (neither indented nor a paragraph's last) followed by one
+    that opens with a single CJK character, and neither overhangs nor lost a carried mark.
+    """
+    return [
+        display_width(clean_spaces(line))
+        for line, following in pairwise(block.lines[1:])
+        if line[-1] not in NO_LINE_START
+        and following[0] not in NO_LINE_END
+        and _first_unit_width(following) <= 2
+    ]
+
+
+def _block_width(block: _Block, article_width: int) -> int:
+    """The width of the column a block was set in, from its own tight lines when it has some.
+
+    Columns of one article differ by a column or two; a block never spans a column break.
+    """
+    return max(_tight_widths(block), default=article_width)
+
+
 def _paragraph_ends(
-    last: str, last_is_first: bool, nxt: str, after: str | None, width: int
+    last: str, last_is_first: bool, nxt: str, after: str | None, widths: tuple[int, int]
 ) -> bool:
     """Decide whether a blank line inside an article ends a paragraph or is a column break.
 
@@ -301,9 +326,10 @@ def _paragraph_ends(
     """
     if not ends_sentence(last):
         return False
-    capacity = width - (INDENT if last_is_first else 0)
+    capacity = widths[0] - (INDENT if last_is_first else 0)
     if _core_width(last) <= capacity + 1 and not _full(last, _first_unit_width(nxt), capacity):
         return True
+    width = widths[1]
     if after is not None:
         after_width = _first_unit_width(after)
         indented = _full(nxt, after_width, width - INDENT)
@@ -333,7 +359,9 @@ def _paragraphs(blocks: list[_Block]) -> list[str]:
         if ends_sentence(nxt.lines[-1]) and len(nxt.lines) == 1:
             after = None
         last_is_first = first_index == len(prev.lines) - 1
-        if _paragraph_ends(prev.lines[-1], last_is_first, nxt.lines[0], after, width):
+        # The width of the column last measured stands in for a block too short to measure.
+        widths = (_block_width(prev, width), _block_width(nxt, width))
+        if _paragraph_ends(prev.lines[-1], last_is_first, nxt.lines[0], after, widths):
             paragraphs.append(list(nxt.lines))
             first_index = 0
         else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class Layout:
     headline_min_width: int = 24
     headline_max_width: int = 48
     space_rate: float = 0.15
+    # Columns of one article may differ by this many display columns (justification noise).
+    column_jitter: int = 0
 
 
 def wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
@@ -42,11 +45,17 @@ def wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
     Closing punctuation never starts a line: it overhangs the previous one. Opening
     punctuation never ends a line: it moves down to the next.
     """
-    lines: list[str] = []
+    first = width if first_width is None else first_width
+    return list(_break_lines(text, lambda index: first if index == 0 else width))
+
+
+def _break_lines(text: str, capacity: Callable[[int], int]) -> Iterator[str]:
+    """Greedy line breaking of `text`; `capacity(i)` is asked for line i only once line i-1 is out,
+    so a caller can change the column between lines."""
     line = ""
-    capacity = width if first_width is None else first_width
+    index = 0
     for unit in UNIT_RE.findall(text):
-        fits = display_width(line) + display_width(unit) <= capacity
+        fits = display_width(line + unit) <= capacity(index)
         if fits or not line or unit in NO_LINE_START:
             line += unit
             continue
@@ -55,12 +64,11 @@ def wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
             carried = line[-1] + carried
             line = line[:-1]
         if line:
-            lines.append(line)
+            yield line
+            index += 1
         line = carried + unit
-        capacity = width
     if line:
-        lines.append(line)
-    return lines
+        yield line
 
 
 def _stray_spaces(line: str, rng: random.Random, rate: float) -> str:
@@ -71,28 +79,43 @@ def _stray_spaces(line: str, rng: random.Random, rate: float) -> str:
     )
 
 
-def _body_lines(article: Article, width: int) -> list[tuple[str, bool]]:
-    """The article's lines, each with whether a column break may follow it.
+class _Column:
+    """The column text is being set in: its width, and the lines left before a column break."""
 
-    The byline opens the first line at full width (a byline with no closing bracket stands on
-    its own line); a column break never splits the byline.
-    """
-    out: list[tuple[str, bool]] = []
-    for index, paragraph in enumerate(article.paragraphs):
-        if index:
-            out.append(("", False))
-        if index == 0 and article.byline:
-            if article.byline.endswith(("）", ")")):
-                lines = wrap(article.byline + paragraph, width)
-            else:
-                lines = [article.byline, *wrap(paragraph, width, width - INDENT)]
-            seen = 0
-            for line in lines:
-                seen += len(line)
-                out.append((line, seen >= len(article.byline)))
-        else:
-            out.extend((line, True) for line in wrap(paragraph, width, width - INDENT))
-    return out
+    def __init__(self, layout: Layout, rng: random.Random) -> None:
+        self.layout = layout
+        self.rng = rng
+        self.base = self.width = layout.min_width
+        self.left = rng.randint(layout.min_column_lines, layout.max_column_lines)
+
+    def new_article(self) -> None:
+        """Each article gets its own column width."""
+        self.base = self.width = self.rng.randint(self.layout.min_width, self.layout.max_width)
+
+    def set_paragraph(self, text: str, byline: str | None) -> Iterator[str]:
+        """The paragraph's lines with a blank line at each column break.
+
+        The first line is indented, except when a byline opens it at full width; a byline with
+        no closing bracket stands on its own line. A column break never splits the byline.
+        """
+        indent = INDENT
+        if byline and byline.endswith(("）", ")")):
+            text, indent = byline + text, 0
+        elif byline:
+            yield from self._emitted(byline)
+        rest = len(byline or "") if indent == 0 else 0
+        for line in _break_lines(text, lambda i: self.width - (indent if i == 0 else 0)):
+            rest -= len(line)
+            yield from self._emitted(line, may_break=rest <= 0)
+
+    def _emitted(self, line: str, may_break: bool = True) -> Iterator[str]:
+        yield _stray_spaces(line, self.rng, self.layout.space_rate)
+        self.left -= 1
+        if self.left <= 0 and may_break:
+            yield ""
+            jitter = self.layout.column_jitter
+            self.width = self.base + self.rng.randint(-jitter, jitter)
+            self.left = self.rng.randint(self.layout.min_column_lines, self.layout.max_column_lines)
 
 
 def _headline_blocks(article: Article, width: int) -> list[list[str]]:
@@ -129,17 +152,13 @@ def typeset_page(
                 out.append("")
 
     emit_headlines(0)
-    until_break = rng.randint(layout.min_column_lines, layout.max_column_lines)
+    column = _Column(layout, rng)
     for i, article in enumerate(articles):
-        width = rng.randint(layout.min_width, layout.max_width)
-        for line, may_break in _body_lines(article, width):
-            out.append(_stray_spaces(line, rng, layout.space_rate) if line else "")
-            if not line:
-                continue
-            until_break -= 1
-            if until_break <= 0 and may_break:
+        column.new_article()
+        for index, paragraph in enumerate(article.paragraphs):
+            if index:
                 out.append("")
-                until_break = rng.randint(layout.min_column_lines, layout.max_column_lines)
+            out.extend(column.set_paragraph(paragraph, article.byline if index == 0 else None))
         out.append("")
         emit_headlines(i + 1)
     # Runs of blank lines (a column break next to a paragraph end) read as one.

@@ -116,3 +116,14 @@ def test_narrow_and_wide_columns_with_frequent_breaks_are_recovered(pool):
         ok += recovered(articles, parse_page(text))
         total += len(articles)
     assert ok / total >= 0.97, f"{ok}/{total} articles recovered"
+
+
+def test_columns_of_uneven_width_within_an_article_are_recovered(pool):
+    layout = Layout(column_jitter=2)
+    rng = random.Random(11)
+    ok = total = 0
+    for _ in range(100):
+        text, articles, _ = random_page(pool, rng, layout)
+        ok += recovered(articles, parse_page(text))
+        total += len(articles)
+    assert ok / total >= 0.97, f"{ok}/{total} articles recovered"
