@@ -14,6 +14,8 @@ from retrieval.models import Answer, Article, ArticleRef, Hit
 # --- Telegram HTML (issue 5) -------------------------------------------------
 
 TELEGRAM_LIMIT = 4096
+# What every front end says when the archive does not hold the answer (issue 3).
+NOT_FOUND = "没有找到相关内容"
 _TAG = re.compile(r"<[^>]*>")
 # Sentence ends where an over-long paragraph may be cut (Chinese and Western punctuation).
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
@@ -65,7 +67,7 @@ def answer_html(answer: Answer) -> str:
     When nothing was found it says so plainly and names the nearest article as a hint.
     """
     if not answer.found:
-        lines = ["没有在报纸里找到这个问题的答案。"]
+        lines = [NOT_FOUND]
         if answer.hits:
             lines.append(f"最接近的文章：《{html.escape(answer.hits[0].title)}》")
         return "\n".join(lines)
@@ -174,7 +176,6 @@ def corpus_html(stats: dict) -> str:
 
 # --- console (issue 3) -------------------------------------------------------
 
-NOT_FOUND = "没有找到相关内容"
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
 
 

@@ -19,7 +19,7 @@ from retrieval.errors import NewsbotError
 from retrieval.layout import parse_page
 from retrieval.models import Article
 from retrieval.readers import date_from_name, read_jsonl, read_text
-from retrieval.resources import bundled_pages
+from retrieval.resources import BUNDLED_SOURCE, bundled_pages
 from retrieval.store import Store
 
 log = logging.getLogger(__name__)
@@ -224,7 +224,7 @@ def _build_default(path: Path) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with Store(tmp) as store:
-            report = ingest_paths(store, bundled_pages())
+            report = ingest_paths(store, bundled_pages(), source=BUNDLED_SOURCE)
         if report.failed or not report.ingested:
             errors = "; ".join(r.error or "" for r in report.failed) or "no bundled pages"
             raise NewsbotError(f"cannot build the default database {path}: {errors}")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# The paper the bundled page comes from (an evening paper of Xining, August 2024).
+BUNDLED_SOURCE = "西宁晚报"
+
 _PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
 _SOURCE_DATA = Path(__file__).resolve().parent.parent / "data"
 

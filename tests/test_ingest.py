@@ -14,7 +14,7 @@ from retrieval.errors import NewsbotError
 from retrieval.ingest import default_db_path, ingest_paths, open_store
 from retrieval.layout import parse_page
 from retrieval.models import Article
-from retrieval.resources import bundled_pages
+from retrieval.resources import BUNDLED_SOURCE, bundled_pages
 from retrieval.store import Store
 
 DATA = Path(__file__).parent / "data"
@@ -326,6 +326,9 @@ def test_default_database_lives_under_xdg_data_home(user_data_home):
     assert result.stderr == f"created {expected} from the bundled sample page\n"
     assert expected.is_file()
     assert not list(expected.parent.glob("*.tmp*"))
+    # The bundled page's articles name the paper they come from.
+    sources = {json.loads(line)["source"] for line in result.stdout.splitlines()}
+    assert sources == {BUNDLED_SOURCE}
 
 
 def test_ingest_without_db_adds_to_the_default_database(user_data_home, workdir, seed_counts):

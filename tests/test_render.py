@@ -42,7 +42,7 @@ def test_answer_card_bolds_the_answer_quotes_the_evidence_and_cites():
 
 def test_not_found_card_names_the_nearest_article():
     card = answer_html(make_answer(found=False))
-    assert card == "没有在报纸里找到这个问题的答案。\n最接近的文章：《城东区新建三座图书馆》"
+    assert card == "没有找到相关内容\n最接近的文章：《城东区新建三座图书馆》"
 
 
 @pytest.mark.parametrize("found", [True, False])

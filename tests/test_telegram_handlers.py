@@ -204,7 +204,7 @@ async def test_typing_indicator_is_shown_before_the_answer(app, api):
 async def test_not_found_is_said_plainly_with_the_nearest_article(app, api):
     await say(app, api, ALICE, "有没有关于火星的报道？")
     reply = last(api, ALICE)
-    assert reply["text"].startswith("没有在报纸里找到这个问题的答案。")
+    assert reply["text"].startswith("没有找到相关内容")
     assert "最接近的文章：《城东区新建三座图书馆》" in reply["text"]
     assert "原文" in buttons(reply)
 
