@@ -120,11 +120,14 @@ def prepare(size: int, queries: int, out: Path, run: Runner) -> Path:
 
 
 def _git_commit() -> str:
-    """The checkout's commit, so a figure can be traced to the code that produced it."""
-    done = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
-    )
-    return done.stdout.strip()
+    """The checkout's commit (+dirty when `retrieval/` has uncommitted edits), so a figure
+    can be traced to the code that produced it."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=HERE, capture_output=True, text=True).stdout
+
+    dirty = git("status", "--porcelain", "--", "../retrieval").strip()
+    return git("rev-parse", "--short", "HEAD").strip() + ("+dirty" if dirty else "")
 
 
 def load_questions(where: Path) -> list[dict]:
@@ -174,6 +177,7 @@ def worker(method: str, phase: str, where: Path) -> dict:
         started = time.perf_counter()
         extra = engine.build(where, index_dir, params) or {}
         return {
+            "commit": _git_commit(),
             "build_s": time.perf_counter() - started,
             "build_peak_rss_mb": peak_rss_mb(),
             "disk_mb": disk_mb(index_dir),
@@ -193,7 +197,7 @@ def worker(method: str, phase: str, where: Path) -> dict:
     if method == NEWSBOT:
         served.ask_latencies_ms = serving.time_answers(searcher, [q["question"] for q in questions])
     served.peak_rss_mb = peak_rss_mb()
-    return asdict(served)
+    return {"commit": _git_commit(), **asdict(served)}
 
 
 def run_worker(method: str, phase: str, where: Path) -> dict:
