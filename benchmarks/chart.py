@@ -32,13 +32,15 @@ def plot(results: dict, target: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    # (metric, axis label, newsbot's target at 1M paragraphs)
     panels = (
-        ("p50_ms", "p50 latency, top-10 (ms)"),
-        ("serve_peak_rss_mb", "serving peak RSS (MB)"),
+        ("p50_ms", "p50 latency, top-10 (ms)", 5),
+        ("serve_peak_rss_mb", "serving peak RSS (MB)", 1024),
     )
-    for ax, (metric, label) in zip(axes, panels, strict=True):
+    for ax, (metric, label, target) in zip(axes, panels, strict=True):
         for method, (sizes, values) in series(results, metric).items():
             ax.plot(sizes, values, marker="o", label=method)
+        ax.axhline(target, color="grey", linestyle="--", linewidth=1, label="newsbot target")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("paragraphs")
