@@ -294,14 +294,16 @@ class BM25Index:
         return t if t is not None and t < state.n_terms and state.idf[t] else None
 
     def _postings(self, state: _State, t: int, rows: np.ndarray | None = None):
-        """(rows, weights) of term `t`, one pair per segment holding it; restricted to `rows`
-        (sorted) when given, found by binary search in the term's sorted postings."""
+        """(rows, weights) of term `t`, one pair per segment holding it; at least those of
+        `rows` (sorted) when given, found by binary search in the term's sorted postings."""
         for seg in state.segments:
             if t >= seg.n_terms or seg.offsets[t] == seg.offsets[t + 1]:
                 continue
             lo, hi = int(seg.offsets[t]), int(seg.offsets[t + 1])
             docs, tf = seg.docs[lo:hi], seg.tf[lo:hi]
-            if rows is not None:
+            # Binary search pays when the rows are few next to the postings; otherwise scoring
+            # all postings is cheaper (rows outside `rows` gain scores nobody reads).
+            if rows is not None and len(rows) * 16 < hi - lo:
                 at = np.minimum(np.searchsorted(docs, rows), hi - lo - 1)
                 found = docs[at] == rows
                 docs, tf = rows[found], tf[at[found]]
@@ -340,18 +342,23 @@ class BM25Index:
                 scores[docs] += counts[t] * weights
                 touched.append(docs)
             seen.extend(touched)
-            rest -= bound[t]
+            rest = max(rest - bound[t], 0.0)
             # This term's rows are distinct, so their k-th best partial score (which can only
             # grow) bounds the final k-th best from below: cheaper than ranking all rows seen.
             rows = np.concatenate(touched) if touched else np.zeros(0, dtype=np.int32)
             if rest < float(scores[rows].max(initial=0.0)) and len(rows) >= k:
                 kth = max(kth, float(np.partition(scores[rows], len(rows) - k)[len(rows) - k]))
             if rest < kth:
-                pool = np.unique(np.concatenate(seen))
-                pool = pool[scores[pool] + rest >= kth]
+                # Rows still in the running: seen, and within `rest` of the k-th best. Each
+                # further term lowers `rest` and may raise `kth`, so the pool keeps shrinking.
+                seen_rows = np.concatenate(seen)
+                pool = _distinct(seen_rows[scores[seen_rows] + rest >= kth])
                 for u in terms[i + 1 :]:
                     for docs, weights in self._postings(state, u, pool):
                         scores[docs] += counts[u] * weights
+                    rest = max(rest - bound[u], 0.0)  # never below 0 by rounding
+                    kth = max(kth, float(np.partition(scores[pool], len(pool) - k)[len(pool) - k]))
+                    pool = pool[scores[pool] + rest >= kth]
                 return self._top_of(scores, pool, k)
         for t in terms[-1:]:
             for docs, weights in self._postings(state, t):
@@ -472,6 +479,12 @@ def _load_vocab(directory: Path, n_sorted: int) -> _Vocab:
     # in a dict (few: save() re-sorts once there are _RESORT_MIN of them).
     vocab.extra = {vocab.term(i): i for i in range(n_sorted, len(vocab))}
     return vocab
+
+
+def _distinct(rows: np.ndarray) -> np.ndarray:
+    """The distinct rows, sorted (several times faster than numpy 2's hashing `np.unique`)."""
+    rows = np.sort(rows)
+    return rows[np.concatenate(([True], rows[1:] != rows[:-1]))] if len(rows) else rows
 
 
 def _padded(a: np.ndarray, n: int) -> np.ndarray:
