@@ -128,18 +128,24 @@ class Searcher:
             ).fetchone()[0]
             if not total:
                 return 0
+            ids: list[int] = []
+
+            def tokens() -> Iterator[list[str]]:
+                for batch_ids, batch_tokens in _token_batches(
+                    self.store, view.last_id, self.tokenizer
+                ):
+                    ids.extend(batch_ids)
+                    if progress:
+                        progress(len(ids), total)
+                    yield from batch_tokens
+
             index = copy.copy(view.index)  # add() swaps the copy's state; the view keeps its own
-            ids: list[np.ndarray] = [view.paragraph_ids]
-            done = 0
-            for batch_ids, batch_tokens in _token_batches(self.store, view.last_id, self.tokenizer):
-                index.add(batch_tokens)
-                ids.append(np.array(batch_ids, dtype=np.int64))
-                done += len(batch_ids)
-                if progress:
-                    progress(done, total)
-            self._view = _View(index, np.concatenate(ids))
-            log.info("indexed %d new paragraphs (%d in all)", done, index.n_docs)
-            return done
+            index.add(tokens())  # one add: its postings are merged once, not once per batch
+            self._view = _View(
+                index, np.concatenate([view.paragraph_ids, np.array(ids, dtype=np.int64)])
+            )
+            log.info("indexed %d new paragraphs (%d in all)", len(ids), index.n_docs)
+            return len(ids)
 
     def save(self) -> None:
         """Write the index as a new generation in `X.db.idx/` and make it the current one."""
