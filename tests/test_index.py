@@ -7,6 +7,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 from retrieval import index as index_module
+from retrieval.errors import NewsbotError
 from retrieval.index import BM25Index
 
 PARAMS = [
@@ -222,3 +223,39 @@ def test_long_terms_sharing_their_first_bytes_are_told_apart(tmp_path):
     assert_same_as_rank_bm25(loaded, corpus, PARAMS[0], np.random.default_rng(2))
     assert loaded.top_k([stem + "乙"], 1)[0].tolist() == [1]
     assert loaded.get_scores([stem + "丙"]).sum() == 0
+
+
+def test_saving_after_the_loaded_directory_was_removed(tmp_path):
+    params = PARAMS[0]
+    corpus = [["a", "b"], ["b", "c"], ["c", "d", "d"]]
+    BM25Index.build(corpus, **params).save(tmp_path / "old")
+    index = BM25Index.load(tmp_path / "old", mmap=False)
+    for path in (tmp_path / "old").iterdir():
+        path.unlink()
+    index.save(tmp_path / "new")  # nothing to hard-link: the arrays are written out
+    assert_same_as_rank_bm25(
+        BM25Index.load(tmp_path / "new"), corpus, params, np.random.default_rng(3)
+    )
+
+
+def test_unchanged_postings_are_hard_linked_into_the_next_save(tmp_path):
+    corpus = [["a", "b"]] * 30
+    BM25Index.build(corpus, **PARAMS[0]).save(tmp_path / "one")
+    index = BM25Index.load(tmp_path / "one")
+    index.add([["c"]])  # a small delta: the main segment is kept as it is
+    index.save(tmp_path / "two")
+    assert (tmp_path / "two" / "p0_docs.npy").stat().st_ino == (
+        tmp_path / "one" / "p0_docs.npy"
+    ).stat().st_ino
+    assert (tmp_path / "two" / "p1_docs.npy").exists()
+
+
+def test_meta_is_kept_in_the_manifest(tmp_path):
+    BM25Index.build([["a"]], **PARAMS[0]).save(tmp_path, meta={"tokenizer_version": "t1"})
+    assert BM25Index.load(tmp_path).meta == {"tokenizer_version": "t1"}
+
+
+def test_unreadable_index_is_a_user_error(tmp_path):
+    (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(NewsbotError, match="cannot read the index"):
+        BM25Index.load(tmp_path)
