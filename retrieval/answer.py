@@ -38,14 +38,16 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
 # Calibrated on data/eval/questions.jsonl and the CMRC 2018 trial set (see BENCHMARKS.md).
 MIN_ARTICLE_COVERAGE = 0.6
-MIN_SENTENCE_COVERAGE = 0.25
-_WEIGHTS = {"sentence": 0.6, "paragraph": 0.15, "article": 0.15, "typed": 0.1}
+MIN_PARAGRAPH_COVERAGE = 0.4
+_WEIGHTS = {"sentence": 0.5, "paragraph": 0.15, "article": 0.25, "typed": 0.1}
 _FOLLOW_UP_BONUS = 0.1
 _ARTICLES_READ = 3
 _TYPED_CHECKED = 8
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
-_TITLE_WORD_SHARE = 0.3
+_TITLE_WORD_SHARE = 0.15
+_NUMBER_WEIGHT = 3.0
+_LOCAL_CAP = 6.0
 _SHORT_QUESTION = 6
 _TOPIC_SHARE = 0.3
 _TYPED = ("time", "person", "place", "organization", "number")
@@ -73,6 +75,7 @@ class _Sentence:
     paragraph_score: float
     article_score: float
     score: float = 0.0
+    own: float = 0.0  # overlap with the question's words that tell the article's sentences apart
 
 
 @cache
@@ -87,8 +90,11 @@ def weight(word: str) -> float:
     """How telling a word is: its inverse frequency in jieba's dictionary (unknown = rarest).
 
     The offset keeps everyday words (最后, 担任, 项目: about 7–9) light next to names and
-    terms (12–18), so a paraphrased common word does not sink a question.
+    terms (12–18), so a paraphrased common word does not sink a question. A number is a
+    middling word: unknown to the dictionary, yet years and counts recur in every archive.
     """
+    if word.isdigit():
+        return _NUMBER_WEIGHT
     freq, log_total = _rarity_scale()
     return max(0.5, log_total - math.log(freq.get(word, 0) + 1) - _COMMON_WORD_LEVEL)
 
@@ -132,21 +138,29 @@ def _covered_chars(question: str, text: str) -> set[int]:
     return covered
 
 
+def matches(words: list[str] | dict[str, float], text: str, question: str = "") -> dict[str, float]:
+    """How much of each word the text has: 1 whole or by synonym, else the share of its
+    characters inside runs the text shares with the question."""
+    covered = _covered_chars(question, text)
+    out = {}
+    for word in words:
+        if word in text or any(s in text for s in _synonym_map().get(word, ())):
+            out[word] = 1.0
+            continue
+        at = question.find(word)
+        out[word] = (
+            sum(i in covered for i in range(at, at + len(word))) / len(word) if at >= 0 else 0.0
+        )
+    return out
+
+
 def coverage(words: dict[str, float], text: str, question: str = "") -> float:
     """The weighted share of the words found in the text (whole, by synonym, or by characters)."""
     total = sum(words.values())
     if not total:
         return 0.0
-    covered = _covered_chars(question, text)
-    found = 0.0
-    for word, w in words.items():
-        if word in text or any(s in text for s in _synonym_map().get(word, ())):
-            found += w
-            continue
-        at = question.find(word)
-        if at >= 0:
-            found += w * sum(i in covered for i in range(at, at + len(word))) / len(word)
-    return found / total
+    found = matches(words, text, question)
+    return sum(w * found[word] for word, w in words.items()) / total
 
 
 def is_follow_up(question: str, own_words: list[str]) -> bool:
@@ -218,15 +232,19 @@ def answer(
     article = searcher.store.article(best.article_id)
     article_text = "\n".join([article.title or "", *article.paragraphs])
     article_cov = coverage(weights, normalize(article_text), text)
-    sentence_cov = coverage(weights, normalize(best.text), text)
+    # The evidence's paragraph under its title, not the sentence alone: a sentence leaves its
+    # subject to the ones before it (该银行的总部位于…).
+    paragraph = f"{article.title or ''}\n{_paragraph_text(searcher, best.paragraph_id)}"
+    paragraph_cov = coverage(weights, normalize(paragraph), text)
     short = extract.extract(text, qt, best.text, weights)
     typed_missing = qt.qtype in _TYPED and short == best.text.strip()
     abstain = (
         article_cov < MIN_ARTICLE_COVERAGE
-        or sentence_cov < MIN_SENTENCE_COVERAGE
+        or paragraph_cov < MIN_PARAGRAPH_COVERAGE
         or (typed_missing and article_cov < 1.0)
     )
-    log.debug("%s: %s cov=%.2f/%.2f -> %s", text, best.text, article_cov, sentence_cov, short)
+    log.debug("%s: %s cov=%.2f/%.2f/%.2f -> %s", text, best.text, article_cov, paragraph_cov,
+              best.own, short)
     if abstain:
         nearest = [h for h in hits if h.article_id == best.article_id][:1]
         shown = nearest + [h for h in shown if h not in nearest][: k - len(nearest)]
@@ -284,6 +302,26 @@ def _sentences(searcher: Searcher, hits: list[Hit]) -> list[_Sentence]:
     return out
 
 
+def _local_weights(
+    weights: dict[str, float], found: list[dict[str, float]], title: dict[str, float]
+) -> dict[str, float]:
+    """Question words weighted by how few of the article's sentences (and title) hold them.
+
+    Words of the title, or in every sentence, name the article's topic, which most of its
+    sentences share without repeating it: they tell its sentences apart little
+    (谁主持了全省科学技术大会？ → 主持 decides, not the meeting's name); a word in one sentence
+    points at it.
+    """
+    n = len(found)
+    scale = math.log(1 + n)
+    return {
+        w: min(x, _LOCAL_CAP)
+        * (1.0 - (1.0 - _TITLE_WORD_SHARE) * title[w])
+        * (math.log(1 + n / max(1.0, sum(m[w] for m in found))) / scale if n > 1 else 1.0)
+        for w, x in weights.items()
+    }
+
+
 def _best_sentence(
     question: str,
     sentences: list[_Sentence],
@@ -294,20 +332,22 @@ def _best_sentence(
     """The evidence: own overlap + paragraph and article scores (+ the answer type present)."""
     if not sentences:
         return None
-    # Words of an article's title name its topic, which most of its sentences share without
-    # repeating it: within the article they count for little (谁主持了全省科学技术大会？).
-    titles = {s.article_id: normalize(s.title) for s in sentences}
-    local = {
-        article_id: {w: x * (_TITLE_WORD_SHARE if w in title else 1.0) for w, x in weights.items()}
-        for article_id, title in titles.items()
-    }
+    by_article: dict[int, list[_Sentence]] = {}
     for s in sentences:
-        s.score = (
-            _WEIGHTS["sentence"] * coverage(local[s.article_id], normalize(s.text), question)
-            + _WEIGHTS["paragraph"] * s.paragraph_score
-            + _WEIGHTS["article"] * s.article_score
-            + (_FOLLOW_UP_BONUS if prefer is not None and s.article_id == prefer else 0.0)
-        )
+        by_article.setdefault(s.article_id, []).append(s)
+    for group in by_article.values():
+        found = [matches(weights, normalize(s.text), question) for s in group]
+        title = matches(weights, normalize(group[0].title), question)
+        local = _local_weights(weights, found, title)
+        total = sum(local.values()) or 1.0
+        for s, m in zip(group, found, strict=True):
+            s.own = sum(local[w] * m[w] for w in local) / total
+            s.score = (
+                _WEIGHTS["sentence"] * s.own
+                + _WEIGHTS["paragraph"] * s.paragraph_score
+                + _WEIGHTS["article"] * s.article_score
+                + (_FOLLOW_UP_BONUS if prefer is not None and s.article_id == prefer else 0.0)
+            )
     ranked = sorted(sentences, key=lambda s: s.score, reverse=True)
     if qt.qtype in _TYPED:
         for s in ranked[:_TYPED_CHECKED]:

@@ -34,7 +34,9 @@ _NUMBER_RE = re.compile(
 )
 _QUOTE_RE = re.compile(r"[“「《『\"]([^”」》』\"]{1,30})[”」》』\"]")
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})+")
-_SENTENCE_END = re.compile(r"([。！？!?；;]+[”’」』）)]*|\n+)")
+_SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\n+")
+# A quotation (a definition, a speech) reads as part of the sentence that quotes it.
+_QUOTATION = re.compile(r"[“「『][^“”「」『』\n]{1,300}[”」』]")
 _CLAUSE_PUNCT = "，,。；;！？!?：:"
 _PUNCT = "，。！？；：、,.!?;:（）()《》“”‘’「」『』【】…—·-\"' \t\n"
 _SURE_FILLER = 12
@@ -135,11 +137,20 @@ class Span:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, each keeping its end punctuation and closing quote."""
-    parts = _SENTENCE_END.split(text)
-    pairs = zip(parts[0::2], parts[1::2] + [""], strict=True)
-    sentences = ["".join(pair).strip() for pair in pairs]
-    return [s for s in sentences if s.strip(_PUNCT)]
+    """Sentences of a paragraph, each keeping its end punctuation and closing quote.
+
+    A full stop inside a quotation does not end the quoting sentence; semicolons join clauses
+    of one sentence, so they do not end one either.
+    """
+    quotes = [(m.start(), m.end()) for m in _QUOTATION.finditer(text)]
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if any(a < m.start() and m.end() < b for a, b in quotes):
+            continue
+        out.append(text[start : m.end()].strip())
+        start = m.end()
+    out.append(text[start:].strip())
+    return [s for s in out if s.strip(_PUNCT)]
 
 
 def strip_punct(text: str) -> str:

@@ -35,6 +35,21 @@ def searcher(tmp_path_factory):
     store.close()
 
 
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory):
+    """A Searcher over invented articles (tests/data/answer_articles.jsonl), not the seed page."""
+    from pathlib import Path
+
+    from retrieval.search import Searcher
+
+    path = tmp_path_factory.mktemp("invented") / "invented.db"
+    with Store(path) as store:
+        ingest_paths(store, [Path(__file__).parent / "data" / "answer_articles.jsonl"])
+    store = Store(path)
+    yield Searcher.open(store)
+    store.close()
+
+
 @pytest.mark.parametrize(
     ("question", "qtype"),
     [
@@ -67,6 +82,11 @@ def test_number_question_keeps_the_unit_it_asks_for():
 def test_sentences_split_after_end_punctuation_keeping_closing_quotes():
     text = "他说：“我们赢了。”比赛结束。观众散去！"
     assert split_sentences(text) == ["他说：“我们赢了。”", "比赛结束。", "观众散去！"]
+
+
+def test_full_stop_inside_a_quotation_and_semicolons_do_not_end_a_sentence():
+    first = "词典解释为：“一种鸟。通常指山雀”，另见下文；此处从略。"
+    assert split_sentences(first + "新句。") == [first, "新句。"]
 
 
 @pytest.mark.parametrize(
@@ -159,6 +179,20 @@ def test_evidence_may_come_from_context_that_names_the_event(searcher):
     result = answer("谁主持了全省科学技术大会？", searcher)
     assert result.answer == "吴晓军"
     assert "科学技术大会" not in result.evidence
+
+
+def test_evidence_is_the_sentence_with_the_asked_detail_not_the_one_naming_the_topic(invented):
+    result = answer("白眉山雀分布在哪些地区？", invented)
+    assert result.evidence.startswith("分布于蒙古")
+
+
+def test_sentence_leaving_its_subject_to_the_title_is_not_abstained(invented):
+    result = answer("东岭商贸银行的总部在哪里？", invented)
+    assert result.answer == "临江市"
+
+
+def test_a_shared_year_does_not_make_an_unrelated_event_answerable(invented):
+    assert answer("2031年全运会在哪里举办？", invented).answer is None
 
 
 def test_traditional_characters_are_answered_like_simplified(searcher):
