@@ -172,12 +172,13 @@ def worker(method: str, phase: str, where: Path) -> dict:
     params = newsbot_params()
     engine = METHODS[method]
     index_dir = where / "index" / method
+    commit = _git_commit()  # now: this process has imported the code it measures
     query_tokens("预热")  # load jieba's dictionary before any clock starts
     if phase == "build":
         started = time.perf_counter()
         extra = engine.build(where, index_dir, params) or {}
         return {
-            "commit": _git_commit(),
+            "commit": commit,
             "build_s": time.perf_counter() - started,
             "build_peak_rss_mb": peak_rss_mb(),
             "disk_mb": disk_mb(index_dir),
@@ -197,7 +198,7 @@ def worker(method: str, phase: str, where: Path) -> dict:
     if method == NEWSBOT:
         served.ask_latencies_ms = serving.time_answers(searcher, [q["question"] for q in questions])
     served.peak_rss_mb = peak_rss_mb()
-    return {"commit": _git_commit(), **asdict(served)}
+    return {"commit": commit, **asdict(served)}
 
 
 def run_worker(method: str, phase: str, where: Path) -> dict:
