@@ -77,21 +77,19 @@ class _Vocab:
                 return int(self.order[i])
         return None
 
-    def ids(self, tokens: list[str], seen: dict[str, int]) -> list[int]:
-        """Ids of the tokens, giving unseen ones the next ids; `seen` caches bisections.
+    def ids(self, tokens: list[str], seen: dict[str, int]) -> np.ndarray:
+        """Ids of the tokens, giving unseen ones the next ids in first-seen order; `seen`
+        caches look-ups, so only distinct tokens are looked up, the rest mapped in C.
 
         Readers of an older state ignore the new ids: they are past its `n_terms`."""
-        out = []
-        for token in tokens:
-            i = seen.get(token)
-            if i is None:
+        for token in dict.fromkeys(tokens):
+            if token not in seen:
                 i = self.get(token)
                 if i is None:
                     i = self.extra[token] = len(self)
                     self.tail.append(token)
                 seen[token] = i
-            out.append(i)
-        return out
+        return np.fromiter(map(seen.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
 
 @dataclass(frozen=True)
@@ -115,20 +113,24 @@ class _Postings:
         return out
 
     @classmethod
-    def from_ids(cls, id_lists: list[list[int]], first_row: int, n_terms: int) -> _Postings:
-        """Postings of documents given as term-id lists, numbered from `first_row`."""
-        lengths = np.fromiter((len(d) for d in id_lists), dtype=np.int64, count=len(id_lists))
-        ids = np.fromiter(chain.from_iterable(id_lists), dtype=np.int64, count=int(lengths.sum()))
-        local = np.repeat(np.arange(len(id_lists), dtype=np.int64), lengths)
-        keys, tf = np.unique(ids * max(len(id_lists), 1) + local, return_counts=True)
-        terms, docs = np.divmod(keys, max(len(id_lists), 1))
+    def from_ids(
+        cls, ids: np.ndarray, lengths: np.ndarray, first_row: int, n_terms: int
+    ) -> _Postings:
+        """Postings of documents given as their term ids one after another and their lengths,
+        numbered from `first_row`."""
+        n = max(len(lengths), 1)
+        local = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        keys = np.sort(ids * n + local)  # by term, then row
+        starts = np.flatnonzero(np.diff(keys, prepend=-1))
+        tf = np.diff(np.append(starts, len(keys)))
+        terms, docs = np.divmod(keys[starts], n)
         offsets = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms, minlength=n_terms), out=offsets[1:])
         return cls(
             offsets,
             (docs + first_row).astype(np.int32),
             tf.astype(np.min_scalar_type(int(tf.max(initial=0)))),
-            (first_row, first_row + len(id_lists)),
+            (first_row, first_row + len(lengths)),
         )
 
     @classmethod
@@ -246,11 +248,12 @@ class BM25Index:
         lengths = [doc_len]
         seen: dict[str, int] = {}
         for chunk in _chunks(docs, _BUILD_CHUNK):
-            id_lists = [vocab.ids(d, seen) for d in chunk]
-            part = _Postings.from_ids(id_lists, first, len(vocab))
+            sizes = np.fromiter((len(d) for d in chunk), dtype=np.int64, count=len(chunk))
+            ids = vocab.ids(list(chain.from_iterable(chunk)), seen)
+            part = _Postings.from_ids(ids, sizes, first, len(vocab))
             delta.append(part)
             df = _padded(df, len(vocab)) + part.counts(len(vocab))
-            lengths.append(np.fromiter((len(d) for d in chunk), dtype=np.int32, count=len(chunk)))
+            lengths.append(sizes.astype(np.int32))
             first += len(chunk)
         if first == len(old.doc_len):
             return

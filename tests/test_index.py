@@ -262,3 +262,10 @@ def test_unreadable_index_is_a_user_error(tmp_path):
     (tmp_path / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(NewsbotError, match="cannot read the index"):
         BM25Index.load(tmp_path)
+
+
+def test_a_corpus_of_empty_documents_scores_nothing():
+    # rank_bm25 divides by zero here; the index gives every row 0.
+    index = BM25Index.build([[], []], **PARAMS[0])
+    assert index.get_scores(["a"]).tolist() == [0.0, 0.0]
+    assert index.top_k(["a"], 5)[0].tolist() == [0, 1]
