@@ -170,10 +170,20 @@ class Searcher:
             os.replace(pointer, root / "CURRENT")
             # Serve from the new files, so the old generation can go (open mmaps stay valid).
             self._view = _View(BM25Index.load(root / name), view.paragraph_ids)
-        for old in root.iterdir():
-            if old.is_dir() and old.name != name:
-                shutil.rmtree(old, ignore_errors=True)
+        _remove_old_generations(root, name)
         log.info("saved the index of %d paragraphs in %s", view.index.n_docs, root / name)
+
+
+def _remove_old_generations(root: Path, current: str) -> None:
+    """Delete generations older than `current`, and temporary ones abandoned for an hour;
+    another process may be writing a newer one meanwhile (names grow with time)."""
+    stale = time.time_ns() - 3600 * 10**9
+    for path in root.iterdir():
+        name = path.name.removesuffix(".tmp")
+        if not (path.is_dir() and name.startswith("g") and name[1:].isdigit()):
+            continue
+        if (path.name == name and int(name[1:]) < int(current[1:])) or int(name[1:]) < stale:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def build_index(db_path: str | Path, progress: bool | Progress = False) -> None:

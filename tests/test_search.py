@@ -208,3 +208,17 @@ def test_other_tokenizer_modes_bypass_the_cache(news, counted):
 def test_missing_database_is_a_user_error(tmp_path):
     with pytest.raises(NewsbotError, match="run `newsbot ingest` first"):
         Searcher.open(tmp_path / "nope.db")
+
+
+def test_a_save_leaves_newer_and_in_progress_generations_alone(db, tmp_path):
+    searcher = Searcher.open(db)
+    root = tmp_path / "news.db.idx"
+    newer = root / "g99999999999999999999"
+    writing = root / "g99999999999999999998.tmp"
+    newer.mkdir()
+    writing.mkdir()
+    searcher.save()
+    current = (root / "CURRENT").read_text()
+    assert sorted(p.name for p in root.iterdir() if p.is_dir()) == sorted(
+        [current, newer.name, writing.name]
+    )
