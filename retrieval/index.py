@@ -217,14 +217,8 @@ class BM25Index:
     @classmethod
     def build(cls, docs: Iterable[list[str]], *, k1: float, b: float, epsilon: float) -> BM25Index:
         """An index over the documents (lists of tokens), rows numbered from 0."""
-        empty = _State(
-            _Vocab(),
-            0,
-            *(np.zeros(0, dtype) for dtype in (np.int64, np.int32)),
-            (),
-            np.zeros(0),
-            np.zeros(0),
-        )
+        no_docs = np.zeros(0, np.int32)
+        empty = _State(_Vocab(), 0, np.zeros(0, np.int64), no_docs, (), np.zeros(0), np.zeros(0))
         index = cls(empty, k1=k1, b=b, epsilon=epsilon)
         index.add(docs)
         return index
