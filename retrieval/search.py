@@ -89,6 +89,7 @@ class Searcher:
         persist = store.path is not None and tokenizer == DEFAULT
         view = _load_view(store) if persist else None
         searcher = cls(store, view or _empty_view(), tokenizer)
+        tokenizer.query_tokens("热身")  # load jieba's dictionary now, not on the first question
         added = searcher.refresh()
         if persist and (view is None or added >= _SAVE_MIN_NEW):
             try:
@@ -149,8 +150,8 @@ class Searcher:
 
     def save(self) -> None:
         """Write the index as a new generation in `X.db.idx/` and make it the current one."""
-        if self.store.path is None:
-            raise NewsbotError("an in-memory store has no place to save its index")
+        if self.store.path is None or self.tokenizer != DEFAULT:
+            raise NewsbotError("only a file store's index with the default tokenizer is saved")
         root = _index_root(self.store.path)
         root.mkdir(exist_ok=True)
         with self._lock:
@@ -165,7 +166,7 @@ class Searcher:
             view.index.save(tmp, meta=meta)
             np.save(tmp / "paragraph_ids.npy", view.paragraph_ids)
             os.replace(tmp, root / name)
-            pointer = root / "CURRENT.tmp"
+            pointer = root / f"CURRENT.{name}.tmp"  # unique: two writers never share it
             pointer.write_text(name, encoding="utf-8")
             os.replace(pointer, root / "CURRENT")
             # Serve from the new files, so the old generation can go (open mmaps stay valid).
