@@ -46,7 +46,7 @@ K1 = 0.5
 B = 0.3
 EPSILON = 0.0
 
-_BATCH = 50_000  # paragraphs read, tokenized and cached per transaction
+_BATCH = 20_000  # paragraphs read, tokenized and cached per transaction (bounds memory)
 _SAVE_MIN_NEW = 50_000  # Searcher.open() persists the index after adding this many paragraphs
 _CACHE_TABLE = "paragraph_tokens"
 
