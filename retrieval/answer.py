@@ -39,14 +39,24 @@ MAX_QUESTION_CHARS = 500
 # Calibrated on data/eval/questions.jsonl and the CMRC 2018 trial set (see BENCHMARKS.md).
 MIN_ARTICLE_COVERAGE = 0.6
 MIN_PARAGRAPH_COVERAGE = 0.4
-_WEIGHTS = {"sentence": 0.5, "paragraph": 0.15, "article": 0.25, "typed": 0.1}
+_WEIGHTS = {
+    "sentence": 0.5, "paragraph": 0.15, "article": 0.25, "typed": 0.1, "context": 0.1,
+    "slot": 0.1,
+}
 _FOLLOW_UP_BONUS = 0.1
 _ARTICLES_READ = 3
-_TYPED_CHECKED = 8
+_FIT_CHECKED = 8
+_CONTEXT_CHARS = 4
+_GAP_WORD_STRESS = 3.0
+_INNER_CAP = 4.0
+_LEAD_SHARE = 0.5
+_INNER = {"sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.3}
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
 _TITLE_WORD_SHARE = 0.15
 _NUMBER_WEIGHT = 3.0
+_NAME_WEIGHT = 5.0
+_NAME_TAGS = ("nr", "ns", "nt", "nz", "j")
 _LOCAL_CAP = 6.0
 _SHORT_QUESTION = 6
 _TOPIC_SHARE = 0.3
@@ -96,7 +106,19 @@ def weight(word: str) -> float:
     if word.isdigit():
         return _NUMBER_WEIGHT
     freq, log_total = _rarity_scale()
-    return max(0.5, log_total - math.log(freq.get(word, 0) + 1) - _COMMON_WORD_LEVEL)
+    rarity = max(0.5, log_total - math.log(freq.get(word, 0) + 1) - _COMMON_WORD_LEVEL)
+    if _name_tags().get(word, "")[:2] in _NAME_TAGS:
+        # A name is a constraint however often it is written: 美国总统 is not any 总统.
+        return max(rarity, _NAME_WEIGHT)
+    return rarity
+
+
+@cache
+def _name_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab
 
 
 @cache
@@ -302,6 +324,66 @@ def _sentences(searcher: Searcher, hits: list[Hit]) -> list[_Sentence]:
     return out
 
 
+def _fit(
+    question: str, qt: QuestionType, sentence: str, weights: dict[str, float] = _WEIGHTS
+) -> float:
+    """How well the sentence answers the question's form, beyond sharing its words.
+
+    It holds the words around the question word as they stand (以什么为底线 ↔ 以…为底线),
+    an answer of the asked type, and that answer right beside them (谁讲话 ↔ 陈刚讲话, not
+    总书记在大会上的重要讲话).
+    """
+    share, left_end, right_start = _context(question, qt, sentence)
+    score = weights["context"] * share
+    candidates = [c for c in extract.typed_candidates(qt.qtype, sentence) if c.text not in question]
+    if candidates:
+        score += weights["typed"]
+        if any(
+            (left_end is not None and 0 <= c.start - left_end <= 1)
+            or (right_start is not None and 0 <= right_start - c.end <= 1)
+            for c in candidates
+        ):
+            score += weights["slot"]
+    return score
+
+
+def _context(
+    question: str, qt: QuestionType, sentence: str
+) -> tuple[float, int | None, int | None]:
+    """The share of the characters beside the question word (up to 4 a side, within the
+    clause) that the sentence has as runs of 2 or more, with where those runs end and start."""
+    if not qt.has_gap:
+        return 0.0, None, None
+    left = re.split(r"[，,；;：:、]", question[max(0, qt.start - _CONTEXT_CHARS) : qt.start])[-1]
+    right = re.split(r"[，,。？?！!；;：:、]", question[qt.end : qt.end + _CONTEXT_CHARS])[0]
+    found, left_end, right_start = 0, None, None
+    for n in range(len(left), 1, -1):
+        at = sentence.find(left[-n:])
+        if at >= 0:
+            found, left_end = n, at + n
+            break
+    for n in range(len(right), 1, -1):
+        at = sentence.find(right[:n])
+        if at >= 0:
+            found, right_start = found + n, at
+            break
+    return found / max(1, len(left) + len(right)), left_end, right_start
+
+
+def _stress_gap_words(
+    question: str, qt: QuestionType, weights: dict[str, float]
+) -> dict[str, float]:
+    """The words right beside the question word weigh more: they say what is asked
+    (要深化什么改革 → 深化, 改革), while the rest often restates the lead sentence's topic."""
+    if not qt.has_gap:
+        return weights
+    at = {w: question.find(w) for w in weights}
+    before = [w for w, i in at.items() if 0 <= i and i + len(w) <= qt.start]
+    after = [w for w, i in at.items() if i >= qt.end]
+    stressed = {max(before, key=at.get, default=None), min(after, key=at.get, default=None)}
+    return {w: x * (_GAP_WORD_STRESS if w in stressed else 1.0) for w, x in weights.items()}
+
+
 def _local_weights(
     weights: dict[str, float], found: list[dict[str, float]], title: dict[str, float]
 ) -> dict[str, float]:
@@ -329,19 +411,17 @@ def _best_sentence(
     qt: QuestionType,
     prefer: int | None,
 ) -> _Sentence | None:
-    """The evidence: own overlap + paragraph and article scores (+ the answer type present)."""
+    """The evidence, in two steps: the article whose best sentence (own overlap + paragraph and
+    article scores + fit) leads; then, within it, the sentence that best fits the question's
+    form, the words beside the question word counting most."""
     if not sentences:
         return None
     by_article: dict[int, list[_Sentence]] = {}
     for s in sentences:
         by_article.setdefault(s.article_id, []).append(s)
     for group in by_article.values():
-        found = [matches(weights, normalize(s.text), question) for s in group]
-        title = matches(weights, normalize(group[0].title), question)
-        local = _local_weights(weights, found, title)
-        total = sum(local.values()) or 1.0
-        for s, m in zip(group, found, strict=True):
-            s.own = sum(local[w] * m[w] for w in local) / total
+        _overlap(question, group, weights)
+        for s in group:
             s.score = (
                 _WEIGHTS["sentence"] * s.own
                 + _WEIGHTS["paragraph"] * s.paragraph_score
@@ -349,9 +429,33 @@ def _best_sentence(
                 + (_FOLLOW_UP_BONUS if prefer is not None and s.article_id == prefer else 0.0)
             )
     ranked = sorted(sentences, key=lambda s: s.score, reverse=True)
-    if qt.qtype in _TYPED:
-        for s in ranked[:_TYPED_CHECKED]:
-            if any(c.text not in question for c in extract.typed_candidates(qt.qtype, s.text)):
-                s.score += _WEIGHTS["typed"]
-        ranked.sort(key=lambda s: s.score, reverse=True)
-    return ranked[0]
+    for s in ranked[:_FIT_CHECKED]:
+        s.score += _fit(question, qt, normalize(s.text))
+    group = by_article[max(ranked, key=lambda s: s.score).article_id]
+    inner_weights = {w: min(x, _INNER_CAP) for w, x in weights.items()}
+    _overlap(question, group, _stress_gap_words(question, qt, inner_weights), _LEAD_SHARE)
+    for s in group:
+        s.score = _INNER["sentence"] * s.own + _INNER["paragraph"] * s.paragraph_score
+    inner = sorted(group, key=lambda s: s.score, reverse=True)[:_FIT_CHECKED]
+    for s in inner:
+        s.score += _fit(question, qt, normalize(s.text), _INNER)
+    return max(inner, key=lambda s: s.score)
+
+
+def _overlap(
+    question: str, group: list[_Sentence], weights: dict[str, float], lead: float = 0.0
+) -> None:
+    """Set each sentence's `own`: its weighted overlap with the question, the article's
+    topic words counting little (`_local_weights`).
+
+    With `lead`, a word the sentence lacks but the one before it in the paragraph has counts
+    that share: 他强调，…以让群众喝上放心水为底线 continues 来到南川水厂一期项目现场….
+    """
+    found = [matches(weights, normalize(s.text), question) for s in group]
+    title = matches(weights, normalize(group[0].title), question)
+    local = _local_weights(weights, found, title)
+    total = sum(local.values()) or 1.0
+    for i, (s, m) in enumerate(zip(group, found, strict=True)):
+        same = i > 0 and group[i - 1].paragraph_id == s.paragraph_id
+        previous = found[i - 1] if same else {}
+        s.own = sum(local[w] * max(m[w], lead * previous.get(w, 0.0)) for w in local) / total

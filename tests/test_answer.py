@@ -191,6 +191,16 @@ def test_sentence_leaving_its_subject_to_the_title_is_not_abstained(invented):
     assert result.answer == "临江市"
 
 
+def test_sentence_continuing_the_one_that_names_the_subject_is_the_evidence(invented):
+    result = answer("城北水厂二期要以什么为底线？", invented)
+    assert result.answer == "保障居民用水安全"
+
+
+def test_person_right_beside_the_asked_verb_beats_a_sentence_repeating_the_question(invented):
+    result = answer("教育大会上谁讲话了？", invented)
+    assert result.answer == "赵立平"
+
+
 def test_a_shared_year_does_not_make_an_unrelated_event_answerable(invented):
     assert answer("2031年全运会在哪里举办？", invented).answer is None
 
