@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from retrieval import extract
 from retrieval.models import Answer, Hit
-from retrieval.qtype import QuestionType, classify
+from retrieval.qtype import REPORTER_WORDS, QuestionType, asks_for_reporter, classify
 from retrieval.tokenize import QUESTION_WORDS, normalize, stopwords, synonyms
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ _COMMON_WORD_LEVEL = 7.0
 _TITLE_WORD_SHARE = 0.15
 _NUMBER_WEIGHT = 3.0
 _NAME_WEIGHT = 5.0
+_TELLING_WEIGHT = 2.5
+_ASKED_CHECKED = ("person",)
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j")
 _LOCAL_CAP = 6.0
 _SHORT_QUESTION = 6
@@ -169,7 +171,8 @@ def matches(words: list[str] | dict[str, float], text: str, question: str = "") 
         if word in text or any(s in text for s in _synonym_map().get(word, ())):
             out[word] = 1.0
             continue
-        at = question.find(word)
+        # A number is the same number only whole: 2004年 is not 2024年.
+        at = -1 if word.isdigit() else question.find(word)
         out[word] = (
             sum(i in covered for i in range(at, at + len(word))) / len(word) if at >= 0 else 0.0
         )
@@ -223,7 +226,11 @@ def answer(
         return Answer(question, None, None, "other", 0.0, None, None, [], _ms(start))
 
     qt = classify(text)
+    byline = asks_for_reporter(text, qt)
     own = content_words(text, qt)
+    if byline:
+        # Which report: the words naming it, not 记者/稿子/写.
+        own = [w for w in own if not REPORTER_WORDS.fullmatch(w)]
     follow = (
         conversation is not None
         and bool(conversation.topic)
@@ -259,11 +266,20 @@ def answer(
     paragraph = f"{article.title or ''}\n{_paragraph_text(searcher, best.paragraph_id)}"
     paragraph_cov = coverage(weights, normalize(paragraph), text)
     short = extract.extract(text, qt, best.text, weights)
-    typed_missing = qt.qtype in _TYPED and short == best.text.strip()
+    candidates = [
+        c.text for c in extract.typed_candidates(qt.qtype, best.text) if c.text not in text
+    ] if qt.qtype in _TYPED else []
+    evidence, paragraph_id = best.text, best.paragraph_id
+    if byline and article.reporters:
+        short = "、".join(article.reporters)
+        evidence = f"记者 {' '.join(article.reporters)}"
+        paragraph_id = searcher.store.article_paragraphs(best.article_id)[0]["id"]
+        candidates = [short]
     abstain = (
         article_cov < MIN_ARTICLE_COVERAGE
         or paragraph_cov < MIN_PARAGRAPH_COVERAGE
-        or (typed_missing and article_cov < 1.0)
+        or (qt.qtype in _TYPED and not candidates and article_cov < 1.0)
+        or _asked_word_missing(text, qt, weights, article_text, candidates)
     )
     log.debug("%s: %s cov=%.2f/%.2f/%.2f -> %s", text, best.text, article_cov, paragraph_cov,
               best.own, short)
@@ -275,24 +291,40 @@ def answer(
 
     if conversation is not None:
         conversation.article_id = best.article_id
-    cited = [h for h in hits if h.paragraph_id == best.paragraph_id]
+    cited = [h for h in hits if h.paragraph_id == paragraph_id]
     if not cited:
-        cited = [Hit(best.paragraph_id, best.article_id, best.title, best.paragraph_score,
-                     _paragraph_text(searcher, best.paragraph_id))]
-    shown = cited + [h for h in shown if h.paragraph_id != best.paragraph_id][: k - 1]
-    matched = [w for w in words if w in normalize(best.text)]
+        cited = [Hit(paragraph_id, best.article_id, best.title, best.paragraph_score,
+                     _paragraph_text(searcher, paragraph_id))]
+    shown = cited + [h for h in shown if h.paragraph_id != paragraph_id][: k - 1]
+    matched = [w for w in words if w in normalize(evidence)]
     return Answer(
         question=question,
         answer=short,
-        evidence=best.text,
+        evidence=evidence,
         qtype=qt.qtype,
         score=round(best.score, 4),
         article=searcher.store.article_ref(best.article_id),
-        paragraph_id=best.paragraph_id,
+        paragraph_id=paragraph_id,
         hits=shown,
         ms=_ms(start),
         matched=matched,
     )
+
+
+def _asked_word_missing(
+    question: str, qt: QuestionType, weights: dict[str, float], article: str, candidates: list[str]
+) -> bool:
+    """Whether a typed question's telling words beside its question word are all absent from
+    the article (西宁半马的冠军是谁？ over a report naming no 冠军), unless an answer carries the
+    asked noun or unit (哪家银行 → 招商银行)."""
+    if qt.qtype not in _ASKED_CHECKED:
+        return False
+    asked = qt.noun or qt.unit
+    if asked and any(c.endswith(asked) for c in candidates):
+        return False
+    beside = [w for w in _gap_neighbours(question, qt, weights) if weights[w] >= _TELLING_WEIGHT]
+    found = matches(beside, normalize(article), question)
+    return bool(beside) and all(found[w] < 0.5 for w in beside)
 
 
 def _ms(start: float) -> float:
@@ -375,13 +407,19 @@ def _stress_gap_words(
 ) -> dict[str, float]:
     """The words right beside the question word weigh more: they say what is asked
     (要深化什么改革 → 深化, 改革), while the rest often restates the lead sentence's topic."""
+    stressed = _gap_neighbours(question, qt, weights)
+    return {w: x * (_GAP_WORD_STRESS if w in stressed else 1.0) for w, x in weights.items()}
+
+
+def _gap_neighbours(question: str, qt: QuestionType, words: dict[str, float]) -> list[str]:
+    """The question's nearest words before and after its question word."""
     if not qt.has_gap:
-        return weights
-    at = {w: question.find(w) for w in weights}
+        return []
+    at = {w: question.find(w) for w in words}
     before = [w for w, i in at.items() if 0 <= i and i + len(w) <= qt.start]
     after = [w for w, i in at.items() if i >= qt.end]
-    stressed = {max(before, key=at.get, default=None), min(after, key=at.get, default=None)}
-    return {w: x * (_GAP_WORD_STRESS if w in stressed else 1.0) for w, x in weights.items()}
+    return [w for w in (max(before, key=at.get, default=None),
+                        min(after, key=at.get, default=None)) if w is not None]
 
 
 def _local_weights(

@@ -87,3 +87,17 @@ def classify(question: str) -> QuestionType:
             noun = tail if tail and tail != word else None
         return QuestionType(qtype, m.start(1), m.end(1), unit, noun, descriptive)
     return QuestionType("other", descriptive=descriptive)
+
+
+# A question about who wrote the report (记者是谁 / 哪位记者写的 / 那篇稿子是谁写的): the answer
+# is the article's byline, which the layout keeps apart from the paragraphs.
+_REPORT = re.compile(r"记者|稿子|稿件|报道|这篇|那篇|文章|消息|新闻")
+_WROTE = re.compile(r"记者|写|作者|撰稿|执笔|署名")
+REPORTER_WORDS = re.compile(
+    r"(?:记者|稿子|稿件|报道|这篇|那篇|篇|文章|消息|新闻|写|作者|撰稿|执笔|署名)+"
+)
+
+
+def asks_for_reporter(question: str, qt: QuestionType) -> bool:
+    """Whether a person question asks who wrote the news report itself."""
+    return qt.qtype == "person" and bool(_REPORT.search(question) and _WROTE.search(question))

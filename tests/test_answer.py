@@ -17,7 +17,7 @@ from retrieval.extract import (
     typed_candidates,
 )
 from retrieval.ingest import ingest_paths
-from retrieval.qtype import classify
+from retrieval.qtype import asks_for_reporter, classify
 from retrieval.resources import bundled_pages
 from retrieval.store import Store
 
@@ -199,6 +199,29 @@ def test_sentence_continuing_the_one_that_names_the_subject_is_the_evidence(inve
 def test_person_right_beside_the_asked_verb_beats_a_sentence_repeating_the_question(invented):
     result = answer("教育大会上谁讲话了？", invented)
     assert result.answer == "赵立平"
+
+
+@pytest.mark.parametrize(
+    "question", ["城北水厂那篇报道的记者是谁？", "市长调研城北水厂的稿子是哪位记者写的？"]
+)
+def test_reporter_question_is_answered_from_the_byline(invented, question):
+    result = answer(question, invented)
+    assert result.answer == "周明、林芳"
+    assert result.article.title == "市长调研城北水厂建设"
+    assert "周明" in result.evidence
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("这篇报道是谁写的？", True), ("哪个记者写的", True), ("《边城》的作者是谁？", False),
+     ("谁写了这首诗？", False), ("记者从哪里获悉的？", False)],
+)
+def test_only_questions_about_the_report_itself_ask_for_its_reporter(question, expected):
+    assert asks_for_reporter(question, classify(question)) is expected
+
+
+def test_person_question_whose_asked_role_the_article_never_names_abstains(invented):
+    assert answer("教育工作会议研究部署工作的冠军是谁？", invented).answer is None
 
 
 def test_a_shared_year_does_not_make_an_unrelated_event_answerable(invented):
