@@ -43,7 +43,7 @@ from retrieval.errors import NewsbotError
 from retrieval.index import BM25Index
 from retrieval.models import Hit
 from retrieval.store import ParagraphRow, Store
-from retrieval.tokenize import DEFAULT, TOKENIZER_VERSION, Tokenizer, index_tokens_many
+from retrieval.tokenize import DEFAULT, TOKENIZER_VERSION, Tokenizer, TokenizerPool
 
 log = logging.getLogger(__name__)
 
@@ -263,32 +263,48 @@ def _token_batches(
     store: Store, after_id: int, tokenizer: Tokenizer
 ) -> Iterator[tuple[list[int], list[list[str]]]]:
     """(paragraph ids, token lists) of the paragraphs after `after_id`, in id order, a batch at
-    a time: tokens from the cache, tokenizing (and caching) only paragraphs missing from it."""
+    a time: tokens from the cache, tokenizing (and caching) only paragraphs missing from it.
+    The next batch is submitted for tokenizing before this one is handed out."""
     cached = tokenizer == DEFAULT
     if cached:
         _prepare_cache(store)
     rows = store.iter_paragraphs(after_id=after_id, batch=_BATCH)
-    while batch := list(islice(rows, _BATCH)):
-        have: dict[int, str] = {}
-        if cached:
-            have = dict(
-                store.db.execute(
-                    f"SELECT paragraph_id, tokens FROM {_CACHE_TABLE}"
-                    " WHERE paragraph_id BETWEEN ? AND ?",
-                    [batch[0].id, batch[-1].id],
-                ).fetchall()
+    with TokenizerPool(tokenizer) as pool:
+        pending = None
+        while batch := list(islice(rows, _BATCH)):
+            have = _cached_tokens(store, batch[0].id, batch[-1].id) if cached else {}
+            todo = [row for row in batch if row.id not in have]
+            job = pool.submit([document_text(row) for row in todo])
+            if pending:
+                yield _finish(store, cached, *pending)
+            pending = (batch, have, todo, job)
+        if pending:
+            yield _finish(store, cached, *pending)
+
+
+def _cached_tokens(store: Store, first_id: int, last_id: int) -> dict[int, str]:
+    query = f"SELECT paragraph_id, tokens FROM {_CACHE_TABLE} WHERE paragraph_id BETWEEN ? AND ?"
+    return dict(store.db.execute(query, [first_id, last_id]).fetchall())
+
+
+def _finish(
+    store: Store,
+    cached: bool,
+    batch: list[ParagraphRow],
+    have: dict[int, str],
+    todo: list[ParagraphRow],
+    job: Callable[[], list[list[str]]],
+) -> tuple[list[int], list[list[str]]]:
+    """A batch's ids and tokens once its tokenizing is done, the new tokens cached."""
+    fresh = dict(zip((row.id for row in todo), job(), strict=True))
+    if cached and fresh:
+        with store.db.conn:
+            store.db.conn.executemany(
+                f"INSERT OR REPLACE INTO {_CACHE_TABLE} (paragraph_id, tokens) VALUES (?, ?)",
+                [(pid, " ".join(tokens)) for pid, tokens in fresh.items()],
             )
-        todo = [row for row in batch if row.id not in have]
-        tokenized = index_tokens_many([document_text(r) for r in todo], tokenizer) if todo else []
-        fresh = dict(zip((row.id for row in todo), tokenized, strict=True))
-        if cached and fresh:
-            with store.db.conn:
-                store.db.conn.executemany(
-                    f"INSERT OR REPLACE INTO {_CACHE_TABLE} (paragraph_id, tokens) VALUES (?, ?)",
-                    [(pid, " ".join(tokens)) for pid, tokens in fresh.items()],
-                )
-        tokens = [fresh[row.id] if row.id in fresh else have[row.id].split() for row in batch]
-        yield [row.id for row in batch], tokens
+    tokens = [fresh[row.id] if row.id in fresh else have[row.id].split() for row in batch]
+    return [row.id for row in batch], tokens
 
 
 def _prepare_cache(store: Store) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -230,18 +230,38 @@ def query_tokens(question: str) -> list[str]:
     return DEFAULT.query_tokens(question)
 
 
+class TokenizerPool:
+    """Index tokens of batches of texts, on every core for large ones, submitted ahead of use:
+    while the caller indexes one batch, the workers tokenize the next (jieba is the bottleneck).
+
+    `submit(texts)` returns a function that waits for and returns the batch's tokens."""
+
+    def __init__(self, tokenizer: Tokenizer = DEFAULT) -> None:
+        self.tokenizer = tokenizer
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, texts: list[str]) -> Callable[[], list[list[str]]]:
+        if len(texts) < _PARALLEL_MIN:  # a pool costs more than it saves
+            return lambda: [self.tokenizer.index_tokens(t) for t in texts]
+        if self._pool is None:
+            _jieba()  # load before forking, so each worker inherits the dictionary
+            self._pool = ProcessPoolExecutor()
+        chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+        futures = [self._pool.submit(_tokenize_chunk, self.tokenizer, c) for c in chunks]
+        return lambda: [tokens for f in futures for tokens in f.result()]
+
+    def __enter__(self) -> TokenizerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
 def index_tokens_many(texts: list[str], tokenizer: Tokenizer = DEFAULT) -> list[list[str]]:
-    """Index tokens of many texts, on every core for large batches (jieba is the bottleneck)."""
-    if len(texts) < _PARALLEL_MIN:
-        return [tokenizer.index_tokens(t) for t in texts]
-    _jieba()  # initialise before forking so each worker inherits the loaded dictionary
-    chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
-    with ProcessPoolExecutor() as pool:
-        return [
-            toks
-            for chunk in pool.map(_tokenize_chunk, [tokenizer] * len(chunks), chunks)
-            for toks in chunk
-        ]
+    """Index tokens of many texts, on every core for large batches."""
+    with TokenizerPool(tokenizer) as pool:
+        return pool.submit(texts)()
 
 
 def _tokenize_chunk(tokenizer: Tokenizer, texts: list[str]) -> list[list[str]]:

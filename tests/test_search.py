@@ -58,13 +58,14 @@ def news() -> Store:
 def counted(monkeypatch) -> list[int]:
     """How many texts the searcher has tokenized for the index, call by call."""
     calls: list[int] = []
-    real = search_module.index_tokens_many
+    real = search_module.TokenizerPool.submit
 
-    def counting(texts, tokenizer):
-        calls.append(len(texts))
-        return real(texts, tokenizer)
+    def counting(self, texts):
+        if texts:
+            calls.append(len(texts))
+        return real(self, texts)
 
-    monkeypatch.setattr(search_module, "index_tokens_many", counting)
+    monkeypatch.setattr(search_module.TokenizerPool, "submit", counting)
     return calls
 
 
@@ -222,3 +223,20 @@ def test_a_save_leaves_newer_and_in_progress_generations_alone(db, tmp_path):
     assert sorted(p.name for p in root.iterdir() if p.is_dir()) == sorted(
         [current, newer.name, writing.name]
     )
+
+
+def test_batches_tokenized_ahead_on_a_process_pool_give_the_same_index(news, monkeypatch):
+    from retrieval import tokenize
+
+    monkeypatch.setattr(search_module, "_BATCH", 3)
+    monkeypatch.setattr(tokenize, "_PARALLEL_MIN", 2)
+    monkeypatch.setattr(tokenize, "_CHUNK", 2)
+    pooled = Searcher.open(news)
+    cache = dict(news.db.execute("SELECT paragraph_id, tokens FROM paragraph_tokens").fetchall())
+    assert cache == {r.id: " ".join(index_tokens(document_text(r))) for r in news.iter_paragraphs()}
+    assert pooled.search("参赛规模多少人")[0].text == RACE.paragraphs[1]
+
+
+def test_an_empty_store_has_no_hits():
+    searcher = Searcher.open(Store())
+    assert searcher.n_paragraphs == 0 and searcher.search("西宁半马") == []
