@@ -278,6 +278,50 @@ def organizations(sentence: str) -> list[Span]:
     return out
 
 
+_QUOTED_ITEMS = re.compile(r"(?:“[^“”]{1,30}”|《[^《》]{1,40}》|「[^「」]{1,30}」){2,}")
+_ITEM = r"[^，。；：、,;:！？!?“”《》「」（）()\s等]{1,20}"
+_LISTED = re.compile(rf"{_ITEM}(?:、{_ITEM})+(?:(?:和|及|与|以及|或){_ITEM})?")
+_PAIR_ITEM = 8
+
+
+def enumerations(sentence: str) -> list[Span]:
+    """Lists in a sentence: items joined by 、 (and a last one by 和/及/与), or adjacent quotations
+    or titles (“甲”“乙”, 《甲》《乙》); ends at 等. The open ends are cut to the length of the
+    inner items, by jieba words: 提高签约项目合同履约率、资金到位率、项目开工率 →
+    合同履约率、资金到位率、项目开工率."""
+    out = _spans(sentence, _QUOTED_ITEMS)
+    for m in _LISTED.finditer(sentence):
+        items = m.group().split("、")
+        items[-1:] = re.split(r"(?<=.)(?:以及|和|及|与|或)(?=.)", items[-1], maxsplit=1)
+        limit = max(len(x) for x in items[1:-1]) if len(items) > 2 else _PAIR_ITEM
+        first = _cut_words(items[0], limit, from_end=True)
+        last = _cut_words(items[-1], limit, from_end=False)
+        start = m.start() + len(items[0]) - len(first)
+        end = m.end() - len(items[-1]) + len(last)
+        if first and last and not any(s.start <= start < s.end for s in out):
+            out.append(Span(start, end, sentence[start:end]))
+    return out
+
+
+def _cut_words(item: str, limit: int, *, from_end: bool) -> str:
+    """An open list end cut to its item. The first item keeps its last jieba words while they
+    fit `limit`, less a leading verb (提高签约项目合同履约率 → 合同履约率, 推广风能 → 风能); the
+    last drops its trailing verbs and adverbs (王振昌出席 → 王振昌, 刘超分别宣读 → 刘超)."""
+    if not from_end:
+        pairs = list(posseg.cut(item))
+        while len(pairs) > 1 and len(pairs[-1].word) > 1 and pairs[-1].flag[0] in "vdpuc":
+            pairs.pop()
+        return "".join(p.word for p in pairs)
+    kept: list[str] = []
+    for word in reversed(list(jieba.cut(item))):
+        if kept and sum(map(len, kept)) + len(word) > limit:
+            break
+        kept.insert(0, word)
+    if len(kept) > 1 and next(iter(posseg.cut(kept[0]))).flag[0] in "vp":
+        kept.pop(0)
+    return "".join(kept)
+
+
 def quoted(sentence: str) -> list[Span]:
     """Text inside quotes or title marks: names, slogans, titles of works."""
     return _spans(sentence, _QUOTE_RE, 1)
@@ -476,6 +520,13 @@ def _distance(span: Span, anchors: list[tuple[int, int, float]]) -> float:
     return score
 
 
+def _closeness(c: Span, gap_span: Gap | None, anchors: list[tuple[int, int, float]]) -> float:
+    """How well a candidate sits in the gap and near the question's words."""
+    inside = gap_span is not None and gap_span.start <= c.start and c.end <= gap_span.end
+    overlap = gap_span is not None and c.start < gap_span.end and gap_span.start < c.end
+    return 10.0 * inside + 3.0 * overlap + _distance(c, anchors)
+
+
 def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, float]) -> str:
     """The short answer to `question` in `sentence` (the sentence itself when nothing fits)."""
     if qt.descriptive and qt.qtype == "other":
@@ -485,6 +536,20 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
         for m in re.finditer(re.escape(word), sentence):
             anchors.append((m.start(), m.end(), weight))
     gap_span = gap(question, qt, sentence)
+    if qt.plural:
+        lists = enumerations(sentence)
+        if lists:
+            head = question_words(question[qt.end :])[:1]
+            total = sum(weights.values()) or 1.0
+
+            def fit(c: Span) -> float:
+                # 哪些制度 ↔ 《…》《…》等制度; a list of the question's own words restates it.
+                after = sentence[c.end :].lstrip("等")
+                named = bool(head) and after.startswith(head[0])
+                echo = sum(w for word, w in weights.items() if word in c.text) / total
+                return _closeness(c, gap_span, anchors) + 20.0 * named - 10.0 * echo
+
+            return max(lists, key=fit).text
     candidates = [c for c in typed_candidates(qt.qtype, sentence) if c.text not in question]
     if qt.unit:
         with_unit = [c for c in candidates if c.text.endswith(qt.unit)]
@@ -493,13 +558,7 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
         with_noun = [c for c in candidates if c.text.endswith(qt.noun)]
         candidates = with_noun or candidates
     if candidates:
-
-        def score(c: Span) -> float:
-            inside = gap_span is not None and gap_span.start <= c.start and c.end <= gap_span.end
-            overlap = gap_span is not None and c.start < gap_span.end and gap_span.start < c.end
-            return 10.0 * inside + 3.0 * overlap + _distance(c, anchors)
-
-        return max(candidates, key=score).text
+        return max(candidates, key=lambda c: _closeness(c, gap_span, anchors)).text
     if gap_span and qt.qtype == "other":
         inner = quoted(gap_span.text)
         text = gap_span.text.strip(_PUNCT)

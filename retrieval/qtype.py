@@ -53,6 +53,8 @@ _DESCRIPTIVE = re.compile(
     r"为什么|为何|怎么样|怎样|如何|怎么|什么是|是什么意思|有什么(?:作用|意义|区别|特点|影响)|介绍"
 )
 
+_PLURAL = re.compile(r"哪些|哪几|分别")
+
 
 @dataclass(frozen=True)
 class QuestionType:
@@ -64,6 +66,7 @@ class QuestionType:
     unit: str | None = None
     noun: str | None = None
     descriptive: bool = False
+    plural: bool = False  # 哪些/哪几: the answer may be a list
 
     @property
     def has_gap(self) -> bool:
@@ -73,6 +76,7 @@ class QuestionType:
 def classify(question: str) -> QuestionType:
     """Classify a (normalised) question by its first matching question-word pattern."""
     descriptive = bool(_DESCRIPTIVE.search(question))
+    plural = bool(_PLURAL.search(question))
     for qtype, pattern in _RULES:
         m = pattern.search(question)
         if not m:
@@ -85,8 +89,8 @@ def classify(question: str) -> QuestionType:
         elif qtype in ("organization", "place", "person"):
             tail = re.sub(rf"^(?:{_WHICH}|什么)", "", word)
             noun = tail if tail and tail != word else None
-        return QuestionType(qtype, m.start(1), m.end(1), unit, noun, descriptive)
-    return QuestionType("other", descriptive=descriptive)
+        return QuestionType(qtype, m.start(1), m.end(1), unit, noun, descriptive, plural)
+    return QuestionType("other", descriptive=descriptive, plural=plural)
 
 
 # A question about who wrote the report (记者是谁 / 哪位记者写的 / 那篇稿子是谁写的): the answer

@@ -8,6 +8,7 @@ import pytest
 
 from retrieval.answer import Conversation, answer, content_words, coverage, is_follow_up
 from retrieval.extract import (
+    enumerations,
     extract,
     gap,
     numbers,
@@ -134,6 +135,38 @@ def test_split_and_transliterated_names_are_joined():
     ],
 )
 def test_short_answer_fills_the_questions_gap(question, sentence, expected):
+    qt = classify(question)
+    weights = {w: 1.0 for w in content_words(question, qt)}
+    assert extract(question, qt, sentence, weights) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("全面提高项目审批效率、资金拨付效率、工程验收效率。",
+         "项目审批效率、资金拨付效率、工程验收效率"),
+        ("嘉宾有陈立新、马晓燕、周强出席。", "陈立新、马晓燕、周强"),
+        ("展区设置了“智慧农业”“数字乡村”等板块。", "“智慧农业”“数字乡村”"),
+        ("推广风能、生物质能、地源热能等清洁能源。", "风能、生物质能、地源热能"),
+    ],
+)
+def test_lists_are_cut_to_their_items(sentence, expected):
+    assert expected in [s.text for s in enumerations(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("园区引进了哪些企业？", "园区引进了华光电子、东明材料、青禾食品等企业，带动就业。",
+         "华光电子、东明材料、青禾食品"),
+        ("供暖用了哪些能源？", "采用风能、生物质能、地源热能等解决供暖、照明等需求。",
+         "风能、生物质能、地源热能"),
+        ("市里出台了哪些办法？",
+         "随着《临江市节水管理办法》《临江市河道保护办法》等办法出台，管理加强。",
+         "《临江市节水管理办法》《临江市河道保护办法》"),
+    ],
+)
+def test_which_ones_questions_are_answered_with_the_whole_list(question, sentence, expected):
     qt = classify(question)
     weights = {w: 1.0 for w in content_words(question, qt)}
     assert extract(question, qt, sentence, weights) == expected
