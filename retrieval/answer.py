@@ -367,7 +367,12 @@ def _fit(
     """
     share, left_end, right_start = _context(question, qt, sentence)
     score = weights["context"] * share
-    candidates = [c for c in extract.typed_candidates(qt.qtype, sentence) if c.text not in question]
+    if extract.ROLE_QUESTION.search(question):
+        candidates = extract.roles(sentence, extract.question_words(question))
+    else:
+        candidates = [
+            c for c in extract.typed_candidates(qt.qtype, sentence) if c.text not in question
+        ]
     if candidates:
         score += weights["typed"]
         if any(

@@ -322,6 +322,29 @@ def _cut_words(item: str, limit: int, *, from_end: bool) -> str:
     return "".join(kept)
 
 
+# 王卫东是什么职务？ is answered by the titles written before the name: 省委常委、市委书记王卫东.
+ROLE_QUESTION = re.compile(r"职务|职位|官职|头衔|身份|什么官")
+_ROLE_END = re.compile(
+    r"(?:书记|常委|主任|委员|主席|总理|首相|总统|大使|将军|司令|政委|董事长|总经理|经理|总裁|总监|"
+    r"主编|会长|理事长|教练|教授|研究员|院士|[省市县区州部厅局处科校院社行队]长|长|员|官|师)$"
+)
+_ROLE_MAX = 24
+
+
+def roles(sentence: str, names: list[str]) -> list[Span]:
+    """The titles before a name in its clause (省委副书记、省长吴晓军 → 省委副书记、省长)."""
+    out = []
+    for name in names:
+        for m in re.finditer(re.escape(name), sentence):
+            start = _clause_bounds(sentence, m.start())[0]
+            title = sentence[start : m.start()]
+            lead = len(title) - len(title.lstrip(_PUNCT))
+            title = title.strip(_PUNCT)
+            if 0 < len(title) <= _ROLE_MAX and _ROLE_END.search(title):
+                out.append(Span(start + lead, start + lead + len(title), title))
+    return out
+
+
 def quoted(sentence: str) -> list[Span]:
     """Text inside quotes or title marks: names, slogans, titles of works."""
     return _spans(sentence, _QUOTE_RE, 1)
@@ -535,6 +558,10 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
     for word, weight in weights.items():
         for m in re.finditer(re.escape(word), sentence):
             anchors.append((m.start(), m.end(), weight))
+    if ROLE_QUESTION.search(question):
+        titles = roles(sentence, list(weights))
+        if titles:
+            return titles[0].text
     gap_span = gap(question, qt, sentence)
     if qt.plural:
         lists = enumerations(sentence)

@@ -172,6 +172,19 @@ def test_which_ones_questions_are_answered_with_the_whole_list(question, sentenc
     assert extract(question, qt, sentence, weights) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("孙海是什么职务？", "市委书记赵立平讲话，市委副书记、市长孙海主持。", "市委副书记、市长"),
+        ("李卫国担任什么职位？", "8月3日，县委常委、副县长李卫国到现场调研。", "县委常委、副县长"),
+    ],
+)
+def test_role_questions_are_answered_by_the_titles_before_the_name(question, sentence, expected):
+    qt = classify(question)
+    weights = {w: 1.0 for w in content_words(question, qt)}
+    assert extract(question, qt, sentence, weights) == expected
+
+
 def test_explanation_questions_get_the_whole_sentence():
     sentence = "由于价格低廉，所以每逢节日都会烹煮海螯虾。"
     qt = classify("为什么节日都会烹煮海螯虾？")
