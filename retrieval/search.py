@@ -294,7 +294,7 @@ def _finish(
     batch: list[ParagraphRow],
     have: dict[int, str],
     todo: list[ParagraphRow],
-    job: Callable[[], list[list[str]]],
+    job: Callable[[], list[str]],
 ) -> tuple[list[int], list[list[str]]]:
     """A batch's ids and tokens once its tokenizing is done, the new tokens cached."""
     fresh = dict(zip((row.id for row in todo), job(), strict=True))
@@ -302,10 +302,10 @@ def _finish(
         with store.db.conn:
             store.db.conn.executemany(
                 f"INSERT OR REPLACE INTO {_CACHE_TABLE} (paragraph_id, tokens) VALUES (?, ?)",
-                [(pid, " ".join(tokens)) for pid, tokens in fresh.items()],
+                fresh.items(),
             )
-    tokens = [fresh[row.id] if row.id in fresh else have[row.id].split() for row in batch]
-    return [row.id for row in batch], tokens
+    have.update(fresh)
+    return [row.id for row in batch], [have[row.id].split() for row in batch]
 
 
 def _prepare_cache(store: Store) -> None:
