@@ -543,6 +543,12 @@ def _distance(span: Span, anchors: list[tuple[int, int, float]]) -> float:
     return score
 
 
+_NUMBER_ANCHOR = 4.0
+_CHANGE = r"增加|增长|减少|下降|提高|降低|上升|增|减|多|少"
+_CHANGE_QUESTION = re.compile(rf"[比较].{{0,10}}(?:{_CHANGE})|(?:{_CHANGE})了?(?:多少|几)")
+_CHANGE_BEFORE = re.compile(rf"(?:{_CHANGE})了?(?:约|近|超过)?$")
+
+
 def _closeness(c: Span, gap_span: Gap | None, anchors: list[tuple[int, int, float]]) -> float:
     """How well a candidate sits in the gap and near the question's words."""
     inside = gap_span is not None and gap_span.start <= c.start and c.end <= gap_span.end
@@ -556,8 +562,10 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
         return sentence.strip()
     anchors = []
     for word, weight in weights.items():
+        # A number in the question qualifies the one asked for (2024年的比例 ↔ 2024年的98%).
+        telling = weight * _NUMBER_ANCHOR if word.isdigit() else weight
         for m in re.finditer(re.escape(word), sentence):
-            anchors.append((m.start(), m.end(), weight))
+            anchors.append((m.start(), m.end(), telling))
     if ROLE_QUESTION.search(question):
         titles = roles(sentence, list(weights))
         if titles:
@@ -585,7 +593,15 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
         with_noun = [c for c in candidates if c.text.endswith(qt.noun)]
         candidates = with_noun or candidates
     if candidates:
-        return max(candidates, key=lambda c: _closeness(c, gap_span, anchors)).text
+        change = qt.qtype == "number" and bool(_CHANGE_QUESTION.search(question))
+
+        def fit(c: Span) -> float:
+            # 比去年多了多少人 ↔ 较上年增加2000余人: the number after a word of change.
+            before = sentence[max(0, c.start - 4) : c.start]
+            changed = change and bool(_CHANGE_BEFORE.search(before))
+            return _closeness(c, gap_span, anchors) + 20.0 * changed
+
+        return max(candidates, key=fit).text
     if gap_span and qt.qtype == "other":
         inner = quoted(gap_span.text)
         text = gap_span.text.strip(_PUNCT)

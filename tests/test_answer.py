@@ -185,6 +185,19 @@ def test_role_questions_are_answered_by_the_titles_before_the_name(question, sen
     assert extract(question, qt, sentence, weights) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("今年游客比去年多了多少人？", "今年接待游客总计8000人，较上年增加1500余人。", "1500余人"),
+        ("2023年的覆盖率是多少？", "覆盖率从2019年的35%提高到2023年的71%。", "71%"),
+    ],
+)
+def test_number_questions_take_the_qualified_number(question, sentence, expected):
+    qt = classify(question)
+    weights = {w: 1.0 for w in content_words(question, qt)}
+    assert extract(question, qt, sentence, weights) == expected
+
+
 def test_explanation_questions_get_the_whole_sentence():
     sentence = "由于价格低廉，所以每逢节日都会烹煮海螯虾。"
     qt = classify("为什么节日都会烹煮海螯虾？")
