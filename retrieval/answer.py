@@ -267,7 +267,7 @@ def answer(
     paragraph_cov = coverage(weights, normalize(paragraph), text)
     short = extract.extract(text, qt, best.text, weights)
     candidates = [
-        c.text for c in extract.typed_candidates(qt.qtype, best.text) if c.text not in text
+        c.text for c in extract.answer_candidates(qt, best.text, text)
     ] if qt.qtype in _TYPED else []
     evidence, paragraph_id = best.text, best.paragraph_id
     if byline and article.reporters:
@@ -370,9 +370,7 @@ def _fit(
     if extract.ROLE_QUESTION.search(question):
         candidates = extract.roles(sentence, extract.question_words(question))
     else:
-        candidates = [
-            c for c in extract.typed_candidates(qt.qtype, sentence) if c.text not in question
-        ]
+        candidates = extract.answer_candidates(qt, sentence, question)
     if candidates:
         score += weights["typed"]
         if any(

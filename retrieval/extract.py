@@ -185,6 +185,9 @@ def times(sentence: str) -> list[Span]:
     return _spans(sentence, _TIME_RE)
 
 
+_RANGE = ("至", "到", "-", "－", "~", "～", "—")
+
+
 def numbers(sentence: str) -> list[Span]:
     """Quantities with their unit (12000人, 58%, 2000余人), not counting dates and times."""
     taken = [(s.start, s.end) for s in times(sentence)]
@@ -195,6 +198,10 @@ def numbers(sentence: str) -> list[Span]:
         # A bare Chinese numeral (一批, 三年 …) is wording, not a quantity.
         if not re.search(r"\d", span.text) and len(span.text) < 2:
             continue
+        # A range is one answer: 15至20厘米, 100米至2,800米.
+        if out and sentence[out[-1].end : span.start] in _RANGE:
+            span = Span(out[-1].start, span.end, sentence[out[-1].start : span.end])
+            out.pop()
         out.append(span)
     return out
 
@@ -363,6 +370,17 @@ def typed_candidates(qtype: str, sentence: str) -> list[Span]:
     """Candidates of the answer type the question asks for (none for `other`)."""
     finder = _FINDERS.get(qtype)
     return _outermost(finder(sentence)) if finder else []
+
+
+def answer_candidates(qt: QuestionType, sentence: str, question: str) -> list[Span]:
+    """Typed candidates not already in the question, with the measure's units if it names one
+    (多高 → 米…, 多大年纪 → 岁): a year is no answer to how old someone is."""
+    out = [c for c in typed_candidates(qt.qtype, sentence) if c.text not in question]
+    if qt.measure:
+        # A duration is written like a date (二十年): 多久 takes times too.
+        ends = re.compile(rf"(?:{qt.measure})$")
+        out = [c for c in out + times(sentence) if ends.search(c.text) and c.text not in question]
+    return out
 
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
@@ -585,7 +603,7 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
                 return _closeness(c, gap_span, anchors) + 20.0 * named - 10.0 * echo
 
             return max(lists, key=fit).text
-    candidates = [c for c in typed_candidates(qt.qtype, sentence) if c.text not in question]
+    candidates = answer_candidates(qt, sentence, question)
     if qt.unit:
         with_unit = [c for c in candidates if c.text.endswith(qt.unit)]
         candidates = with_unit or candidates

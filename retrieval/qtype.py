@@ -22,9 +22,10 @@ _PLACE_NOUNS = (
 )
 _PERSON_NOUNS = "人|人物|记者|领导|选手|作家|演员|歌手|球员|皇帝|国王|总统|作者|导演|科学家|教练"
 NUM_UNITS = (
-    "个|家|人|名|位|次|处|项|件|条|场|届|年|岁|天|月|周|小时|分钟|秒|倍|元|万|亿|米|公里|千米|"
-    "厘米|平方米|公顷|亩|吨|公斤|千克|克|度|层|部|本|首|种|所|座|台|辆|架|艘|支|队|章|集|页|期|"
-    "版|分|票|株|只|头|匹|枚|块|篇|幅|门|口|户|床|把|双"
+    "个|家|人|名|位|次|处|项|件|条|场|届|年|岁|天|月|周|小时|分钟|秒|倍|美元|欧元|英镑|日元|港元|"
+    "元|万|亿|米|公里|千米|厘米|毫米|公分|公尺|英尺|英寸|英里|海里|光年|平方米|平方公里|平方千米|"
+    "公顷|英亩|亩|吨|公斤|千克|克|斤|磅|度|层|部|本|首|种|所|座|台|辆|架|艘|支|队|章|集|页|期|"
+    "版|分|票|株|只|头|匹|枚|块|篇|幅|门|口|户|床|把|双|发|km²|km|cm|mm|kg|CM|KM|m"
 )
 _WHICH = r"哪(?:一|几)?(?:个|些|家|所|座|支|位|名|条|种|部|国|届)?"
 
@@ -55,6 +56,26 @@ _DESCRIPTIVE = re.compile(
 
 _PLURAL = re.compile(r"哪些|哪几|分别")
 
+# 多高/多重/多大年纪/多少钱 ask for a measure: the answer is a number with one of these units.
+_LENGTH = "米|公尺|千米|公里|厘米|公分|毫米|英尺|英里|海里|km|cm|mm|CM|KM|m"
+_DURATION = "年|个月|月|周|天|小时|分钟|秒|世纪"
+_MEASURES = [
+    (re.compile(r"多大(?:年纪|岁数)|年龄|年纪|岁数|几岁|多少岁"), "岁"),
+    (re.compile(r"多少钱|价格|票价|费用|售价|造价|花费|多少资金"),
+     "元|块|美元|欧元|英镑|日元|港元|港币|台币|卢布"),
+    (re.compile(r"多高|海拔|高度|身高"), f"{_LENGTH}|层"),
+    (re.compile(r"多重|重量|体重"), "吨|公斤|千克|克|斤|磅"),
+    (re.compile(r"多远|距离"), _LENGTH),
+    (re.compile(r"多久|多长时间"), _DURATION),
+    (re.compile(r"多深|深度|多宽|宽度|多厚|厚度|多长|长度|体长|全长"), _LENGTH),
+    (re.compile(r"面积|多大"), "平方公里|平方千米|平方米|公顷|亩|英亩|km²"),
+]
+
+
+def measure(question: str) -> str | None:
+    """The units a number question's answer must carry, when the question names a measure."""
+    return next((units for pattern, units in _MEASURES if pattern.search(question)), None)
+
 
 @dataclass(frozen=True)
 class QuestionType:
@@ -67,6 +88,7 @@ class QuestionType:
     noun: str | None = None
     descriptive: bool = False
     plural: bool = False  # 哪些/哪几: the answer may be a list
+    measure: str | None = None  # units the answer must carry (多高 → 米|公尺|…), a regex
 
     @property
     def has_gap(self) -> bool:
@@ -89,7 +111,8 @@ def classify(question: str) -> QuestionType:
         elif qtype in ("organization", "place", "person"):
             tail = re.sub(rf"^(?:{_WHICH}|什么)", "", word)
             noun = tail if tail and tail != word else None
-        return QuestionType(qtype, m.start(1), m.end(1), unit, noun, descriptive, plural)
+        units = measure(question) if qtype == "number" else None
+        return QuestionType(qtype, m.start(1), m.end(1), unit, noun, descriptive, plural, units)
     return QuestionType("other", descriptive=descriptive, plural=plural)
 
 

@@ -198,6 +198,25 @@ def test_number_questions_take_the_qualified_number(question, sentence, expected
     assert extract(question, qt, sentence, weights) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("这座塔有多高？", "该塔建于1998年，高约120米，共28层。", "约120米"),
+        ("这种鱼的体长约是多少公分？", "本鱼栖息在近海，体长45公分。", "45公分"),
+        ("这种草生长在海拔多少米的地区？", "生长于海拔300米至1,200米的山坡。", "300米至1,200米"),
+        ("条约的有效期是多长时间？", "条约于1961年签订，有效期二十年。", "二十年"),
+    ],
+)
+def test_measure_questions_take_a_number_with_a_fitting_unit(question, sentence, expected):
+    qt = classify(question)
+    weights = {w: 1.0 for w in content_words(question, qt)}
+    assert extract(question, qt, sentence, weights) == expected
+
+
+def test_how_old_is_not_answered_with_a_year(invented):
+    assert answer("东岭商贸银行的行长多大年纪？", invented).answer is None
+
+
 def test_explanation_questions_get_the_whole_sentence():
     sentence = "由于价格低廉，所以每逢节日都会烹煮海螯虾。"
     qt = classify("为什么节日都会烹煮海螯虾？")
