@@ -57,6 +57,7 @@ _TITLE_WORD_SHARE = 0.15
 _NUMBER_WEIGHT = 3.0
 _NAME_WEIGHT = 5.0
 _TELLING_WEIGHT = 2.5
+_UNTYPED_COVERAGE = 0.8
 _ASKED_CHECKED = ("person",)
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j")
 _LOCAL_CAP = 6.0
@@ -278,7 +279,7 @@ def answer(
     abstain = (
         article_cov < MIN_ARTICLE_COVERAGE
         or paragraph_cov < MIN_PARAGRAPH_COVERAGE
-        or (qt.qtype in _TYPED and not candidates and article_cov < 1.0)
+        or (qt.qtype in _TYPED and not candidates and article_cov < _UNTYPED_COVERAGE)
         or _asked_word_missing(text, qt, weights, article_text, candidates)
     )
     log.debug("%s: %s cov=%.2f/%.2f/%.2f -> %s", text, best.text, article_cov, paragraph_cov,

@@ -213,6 +213,11 @@ def test_measure_questions_take_a_number_with_a_fitting_unit(question, sentence,
     assert extract(question, qt, sentence, weights) == expected
 
 
+def test_time_question_answered_in_words_not_digits_is_not_abstained(invented):
+    result = answer("临江古镇的集市什么时候开始衰落的？", invented)
+    assert result.answer is not None and "清末" in result.answer
+
+
 def test_how_old_is_not_answered_with_a_year(invented):
     assert answer("东岭商贸银行的行长多大年纪？", invented).answer is None
 
