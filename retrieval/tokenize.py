@@ -2,8 +2,9 @@
 
 Text is normalised first (NFKC folds full-width digits and Latin letters to half-width,
 OpenCC turns traditional characters into simplified ones, Latin is lower-cased), then cut by
-jieba. Punctuation, stopwords and question words never become tokens, in paragraphs or in
-questions, so both sides are tokenized by the same code.
+rjieba (jieba-rs: jieba's dictionary and cuts without its HMM, much faster). Punctuation,
+stopwords and question words never become tokens, in paragraphs or in questions, so both
+sides are tokenized by the same code.
 
 Modes (`Tokenizer(mode)`), compared by `benchmarks/tokenizer_variants.py`:
 - "words": jieba's precise words;
