@@ -124,3 +124,15 @@ def test_many_texts_are_tokenized_like_one_at_a_time(monkeypatch):
 
 def test_tokens_never_contain_spaces():
     assert all(" " not in t for t in index_tokens("hello world 西宁 半马\tabc"))
+
+
+def test_index_cuts_are_jiebas_own_cuts_without_its_hmm(seed_page_text):
+    # The index cuts with jieba-rs for speed; the tokens must stay jieba's (same dictionary,
+    # same DAG cut, HMM off), or "BM25 over jieba tokens" would no longer hold.
+    import rjieba
+
+    tokenize._segmenter()
+    jieba_tokenizer = tokenize._jieba()
+    text = normalize(seed_page_text + "西寧半馬幾點開賽？5G网络覆盖率达到98%，GDP增长5.2%。")
+    for line in text.splitlines():
+        assert list(rjieba.cut(line, False)) == list(jieba_tokenizer.cut(line, HMM=False))
