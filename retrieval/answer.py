@@ -50,6 +50,7 @@ _CONTEXT_CHARS = 4
 _GAP_WORD_STRESS = 3.0
 _INNER_CAP = 4.0
 _LEAD_SHARE = 0.5
+_INNER_TITLE_SHARE = 0.15
 _INNER = {"sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.3}
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
@@ -261,11 +262,12 @@ def answer(
 
     article = searcher.store.article(best.article_id)
     article_text = "\n".join([article.title or "", *article.paragraphs])
-    article_cov = coverage(weights, normalize(article_text), text)
+    probe = _masked(text, qt)
+    article_cov = coverage(weights, normalize(article_text), probe)
     # The evidence's paragraph under its title, not the sentence alone: a sentence leaves its
     # subject to the ones before it (该银行的总部位于…).
     paragraph = f"{article.title or ''}\n{_paragraph_text(searcher, best.paragraph_id)}"
-    paragraph_cov = coverage(weights, normalize(paragraph), text)
+    paragraph_cov = coverage(weights, normalize(paragraph), probe)
     short = extract.extract(text, qt, best.text, weights)
     candidates = [
         c.text for c in extract.answer_candidates(qt, best.text, text)
@@ -326,6 +328,14 @@ def _asked_word_missing(
     beside = [w for w in _gap_neighbours(question, qt, weights) if weights[w] >= _TELLING_WEIGHT]
     found = matches(beside, normalize(article), question)
     return bool(beside) and all(found[w] < 0.5 for w in beside)
+
+
+def _masked(question: str, qt: QuestionType) -> str:
+    """The question with its question word blanked, so that matching its characters never
+    credits the question word (东关街有多长 is not covered by 保留有多处)."""
+    if not qt.has_gap:
+        return question
+    return question[: qt.start] + "，" * (qt.end - qt.start) + question[qt.end :]
 
 
 def _ms(start: float) -> float:
@@ -427,7 +437,10 @@ def _gap_neighbours(question: str, qt: QuestionType, words: dict[str, float]) ->
 
 
 def _local_weights(
-    weights: dict[str, float], found: list[dict[str, float]], title: dict[str, float]
+    weights: dict[str, float],
+    found: list[dict[str, float]],
+    title: dict[str, float],
+    title_share: float = _TITLE_WORD_SHARE,
 ) -> dict[str, float]:
     """Question words weighted by how few of the article's sentences (and title) hold them.
 
@@ -440,7 +453,7 @@ def _local_weights(
     scale = math.log(1 + n)
     return {
         w: min(x, _LOCAL_CAP)
-        * (1.0 - (1.0 - _TITLE_WORD_SHARE) * title[w])
+        * (1.0 - (1.0 - title_share) * title[w])
         * (math.log(1 + n / max(1.0, sum(m[w] for m in found))) / scale if n > 1 else 1.0)
         for w, x in weights.items()
     }
@@ -461,8 +474,9 @@ def _best_sentence(
     by_article: dict[int, list[_Sentence]] = {}
     for s in sentences:
         by_article.setdefault(s.article_id, []).append(s)
+    probe = _masked(question, qt)
     for group in by_article.values():
-        _overlap(question, group, weights)
+        _overlap(probe, group, weights)
         for s in group:
             s.score = (
                 _WEIGHTS["sentence"] * s.own
@@ -475,7 +489,8 @@ def _best_sentence(
         s.score += _fit(question, qt, normalize(s.text))
     group = by_article[max(ranked, key=lambda s: s.score).article_id]
     inner_weights = {w: min(x, _INNER_CAP) for w, x in weights.items()}
-    _overlap(question, group, _stress_gap_words(question, qt, inner_weights), _LEAD_SHARE)
+    _overlap(probe, group, _stress_gap_words(question, qt, inner_weights), _LEAD_SHARE,
+             _INNER_TITLE_SHARE)
     for s in group:
         s.score = _INNER["sentence"] * s.own + _INNER["paragraph"] * s.paragraph_score
     inner = sorted(group, key=lambda s: s.score, reverse=True)[:_FIT_CHECKED]
@@ -485,7 +500,11 @@ def _best_sentence(
 
 
 def _overlap(
-    question: str, group: list[_Sentence], weights: dict[str, float], lead: float = 0.0
+    question: str,
+    group: list[_Sentence],
+    weights: dict[str, float],
+    lead: float = 0.0,
+    title_share: float = _TITLE_WORD_SHARE,
 ) -> None:
     """Set each sentence's `own`: its weighted overlap with the question, the article's
     topic words counting little (`_local_weights`).
@@ -495,7 +514,7 @@ def _overlap(
     """
     found = [matches(weights, normalize(s.text), question) for s in group]
     title = matches(weights, normalize(group[0].title), question)
-    local = _local_weights(weights, found, title)
+    local = _local_weights(weights, found, title, title_share)
     total = sum(local.values()) or 1.0
     for i, (s, m) in enumerate(zip(group, found, strict=True)):
         same = i > 0 and group[i - 1].paragraph_id == s.paragraph_id

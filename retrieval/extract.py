@@ -48,6 +48,7 @@ _STOP = frozenset(
     "的 了 是 在 有 和 与 及 将 被 把 吗 呢 啊 吧 要 会 这 那 那么 还 也 都 就 呀 么 之 其 "
     "着 过 对 从 向 给 让 由 于 以 为 并 而 或 该 它 他 她 我 你 们 个 得 地 么 又 再 才".split()
 )
+_SWALLOWED = frozenset("有是在的了和与被把将对从向给")
 _NAME_SUFFIX_BAN = tuple("奖赛杯节会院局厅中心站")
 _PLACE_SUFFIX = (
     "区",
@@ -160,7 +161,20 @@ def strip_punct(text: str) -> str:
 
 def question_words(question: str) -> list[str]:
     """Content words of a question fragment: jieba words minus punctuation and stop words."""
-    return [w for w in jieba.cut(question) if w.strip(_PUNCT) and w not in _STOP]
+    return [w for w in _cut(question) if w.strip(_PUNCT) and w not in _STOP]
+
+
+def _cut(text: str) -> list[str]:
+    """jieba words, with a guessed word that swallowed a following 有/是/在… split again
+    (东关街有多长 → 东关/街/有, not 东关/街有)."""
+    freq = jieba.dt.FREQ
+    out = []
+    for word in jieba.cut(text):
+        if len(word) > 1 and word[-1] in _SWALLOWED and not freq.get(word):
+            out += [word[:-1], word[-1]]
+        else:
+            out.append(word)
+    return out
 
 
 def _tokens(sentence: str) -> list[tuple[int, int, str, str]]:

@@ -13,6 +13,7 @@ from retrieval.extract import (
     gap,
     numbers,
     persons,
+    question_words,
     split_sentences,
     times,
     typed_candidates,
@@ -216,6 +217,15 @@ def test_measure_questions_take_a_number_with_a_fitting_unit(question, sentence,
 def test_time_question_answered_in_words_not_digits_is_not_abstained(invented):
     result = answer("临江古镇的集市什么时候开始衰落的？", invented)
     assert result.answer is not None and "清末" in result.answer
+
+
+def test_a_guessed_word_does_not_swallow_the_verb_after_it():
+    assert question_words("石板街有多长") == ["石板", "街", "多长"]
+
+
+def test_length_question_is_answered_from_the_sentence_holding_a_length(invented):
+    # 街巷保留有多处 shares 有多 with 石板街有多长 only through the question word 多长.
+    assert answer("临江古镇石板街有多长？", invented).answer == "860米"
 
 
 def test_how_old_is_not_answered_with_a_year(invented):
