@@ -213,10 +213,10 @@ def _result_path(method: str, phase: str, where: Path) -> Path:
     return where / "results" / f"{method}.{phase}.json"
 
 
-def measure(method: str, phase: str, where: Path, run: Runner, reuse: bool = True) -> dict:
-    """A phase's measurements, saved beside the size; a finished build is reused if `reuse`."""
+def measure(method: str, phase: str, where: Path, run: Runner, reuse: bool) -> dict:
+    """A phase's measurements, saved beside the size; saved ones are reused if `reuse`."""
     path = _result_path(method, phase, where)
-    if reuse and phase == "build" and path.is_file():
+    if reuse and path.is_file():
         return json.loads(path.read_text())
     result = run(method, phase, where)
     path.write_text(json.dumps(result))
@@ -328,15 +328,23 @@ def newsbot_summary(run: dict) -> str:
 
 
 def run_size(
-    size: int, queries: int, methods: list[str], out: Path = OUT, run: Runner = run_worker
+    size: int,
+    queries: int,
+    methods: list[str],
+    out: Path = OUT,
+    run: Runner = run_worker,
+    reuse: frozenset[str] = frozenset(),
 ) -> dict:
-    """Prepare one size, build and serve each method (in its own processes), compare."""
+    """Prepare one size, build and serve each method (in its own processes), compare.
+
+    Saved builds are always reused; saved serve results only for the methods in `reuse`."""
     where = prepare(size, queries, out, run)
     measured = {}
     # The reference runs first: it leaves rank-bm25's scores for the others to be compared to.
     for method in [REFERENCE] + [m for m in methods if m != REFERENCE]:
-        built = measure(method, "build", where, run) if METHODS[method].persistent else None
-        measured[method] = built, measure(method, "serve", where, run)
+        engine = METHODS[method]
+        built = measure(method, "build", where, run, reuse=True) if engine.persistent else None
+        measured[method] = built, measure(method, "serve", where, run, reuse=method in reuse)
     reference = np.load(where / "results" / "reference_scores.npy")
     result = {
         "size": size,
@@ -346,7 +354,7 @@ def run_size(
     }
     if NEWSBOT in methods:
         result["newsbot_build"] = measured[NEWSBOT][0]
-        result["newsbot_update"] = measure(NEWSBOT, "update", where, run)
+        result["newsbot_update"] = measure(NEWSBOT, "update", where, run, NEWSBOT in reuse)
     return result
 
 
@@ -356,6 +364,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=300, help="questions timed per method")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated methods")
     parser.add_argument("--out", type=Path, default=OUT, help="cache of corpora and indexes")
+    parser.add_argument(
+        "--reuse", default="", help="methods whose saved serve results are reused (slow ones)"
+    )
     parser.add_argument("--worker", nargs=2, metavar=("METHOD", "PHASE"), help=argparse.SUPPRESS)
     parser.add_argument("where", nargs="?", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -372,7 +383,8 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         parser.error(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(METHODS)}")
     sizes = [int(s) for s in args.sizes.split(",")]
-    runs = [run_size(size, args.queries, methods, args.out) for size in sizes]
+    reuse = frozenset(m for m in args.reuse.split(",") if m)
+    runs = [run_size(size, args.queries, methods, args.out, reuse=reuse) for size in sizes]
     for run in runs:
         print(table(run["size"], run["rows"]), end="\n\n")
         if NEWSBOT in methods:
