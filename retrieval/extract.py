@@ -27,6 +27,8 @@ _TIME_PIECE = (
     rf"{_DATE}|{_NUM}月(?:份|中旬|上旬|下旬|初|底)?|{_NUM}[日号]|"
     rf"(?:凌晨|清晨|早上|上午|中午|下午|傍晚|晚上|晚)?{_NUM}[时点](?:{_NUM}分|半|整)?"
 )
+# A reign year (two-character era name): 天正3年, 正德六年, 元兴二年.
+_ERA_YEAR = re.compile(rf"[\u4e00-\u9fff]{{2}}(?:\d{{1,3}}|[{_CN_DIGITS}元]{{1,4}})年$")
 _TIME_RE = re.compile(rf"(?:{_TIME_PIECE})(?:\s?(?:{_TIME_PIECE}))*")
 _NUMBER_RE = re.compile(
     rf"(?:约|近|逾|超过|共|达)?(?:\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{1,6}})(?:\s?[万亿千百])*(?:余|多)?"
@@ -195,8 +197,20 @@ def _spans(sentence: str, pattern: re.Pattern[str], group: int = 0) -> list[Span
 
 
 def times(sentence: str) -> list[Span]:
-    """Time and date expressions: 8月25日7时30分, 1998年, 19世纪末, 上午9点半."""
-    return _spans(sentence, _TIME_RE)
+    """Time and date expressions: 8月25日7时30分, 1998年, 19世纪末, 上午9点半; a reign year
+    with its equivalent in brackets is one (天正3年（1575年）, 正德六年（1511年）)."""
+    out = []
+    for span in _spans(sentence, _TIME_RE):
+        bracketed = sentence[span.start - 1 : span.start] in "（(" and sentence[
+            span.end : span.end + 1
+        ] in "）)"
+        era = _ERA_YEAR.search(sentence, 0, max(0, span.start - 1)) if bracketed else None
+        if era and era.end() == span.start - 1:
+            start = era.start()
+            out = [s for s in out if s.end <= start]
+            span = Span(start, span.end + 1, sentence[start : span.end + 1])
+        out.append(span)
+    return out
 
 
 _RANGE = ("至", "到", "-", "－", "~", "～", "—")
@@ -624,6 +638,13 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
     if qt.noun:
         with_noun = [c for c in candidates if c.text.endswith(qt.noun)]
         candidates = with_noun or candidates
+    if candidates and qt.qtype in ("person", "place", "organization"):
+        # A name inside a list answers with the list (李勉、马燧 together).
+        lists = enumerations(sentence)
+        candidates = [
+            next((e for e in lists if c.text in re.split(r"、|和|及|与|以及", e.text)), c)
+            for c in candidates
+        ]
     if candidates:
         change = qt.qtype == "number" and bool(_CHANGE_QUESTION.search(question))
 

@@ -232,6 +232,21 @@ def test_how_old_is_not_answered_with_a_year(invented):
     assert answer("东岭商贸银行的行长多大年纪？", invented).answer is None
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("这场战役发生于什么时候？", "这场战役发生于天正3年（1575年），以织田军获胜告终。",
+         "天正3年（1575年）"),
+        ("这种竹子原产于哪里？", "原产于台湾、菲律宾和越南，分布在高海拔山区。",
+         "台湾、菲律宾和越南"),
+    ],
+)
+def test_an_answer_keeps_its_bracketed_date_and_its_list(question, sentence, expected):
+    qt = classify(question)
+    weights = {w: 1.0 for w in content_words(question, qt)}
+    assert extract(question, qt, sentence, weights) == expected
+
+
 def test_explanation_questions_get_the_whole_sentence():
     sentence = "由于价格低廉，所以每逢节日都会烹煮海螯虾。"
     qt = classify("为什么节日都会烹煮海螯虾？")
