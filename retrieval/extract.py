@@ -658,8 +658,11 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
     if gap_span and qt.qtype == "other":
         inner = quoted(gap_span.text)
         text = gap_span.text.strip(_PUNCT)
-        # A filler that ends in a quotation is named by it: 彰显了“…” / 落实“…”.
-        if inner and inner[-1].end >= len(gap_span.text) - 1:
+        # A filler that ends in a quotation, before the asked noun if it holds it, is named by
+        # it: 彰显了“…” / 落实“…” / 第三届“青海学者”称号 (什么称号).
+        head = question_words(question[qt.end :])[:1]
+        end = len(gap_span.text) - (len(head[0]) if head and text.endswith(head[0]) else 0)
+        if inner and inner[-1].end >= end - 1:
             return inner[-1].text
         # Held on one side only, a filler is a guess; the sentence scores better than a wrong
         # fragment (CMRC 2018: F1 0.49 against 0.46).

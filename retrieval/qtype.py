@@ -109,7 +109,7 @@ def classify(question: str) -> QuestionType:
             tail = re.sub(r"^(?:多少|几|第几|多)", "", word)
             unit = tail or None
         elif qtype in ("organization", "place", "person"):
-            tail = re.sub(rf"^(?:{_WHICH}|什么)", "", word)
+            tail = re.sub(rf"^(?:在|去|从|位于)?(?:{_WHICH}|什么)", "", word)
             noun = tail if tail and tail != word else None
         units = measure(question) if qtype == "number" else None
         return QuestionType(qtype, m.start(1), m.end(1), unit, noun, descriptive, plural, units)

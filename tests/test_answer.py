@@ -76,6 +76,10 @@ def test_question_is_classified_by_its_question_word(question, qtype):
     assert classify(question).qtype == qtype
 
 
+def test_place_question_keeps_its_noun_after_a_preposition():
+    assert classify("比赛在哪个区办？").noun == "区"
+
+
 def test_number_question_keeps_the_unit_it_asks_for():
     qt = classify("城西区落实了多少处设施亮化？")
     assert (qt.qtype, qt.unit) == ("number", "处")
@@ -133,6 +137,7 @@ def test_split_and_transliterated_names_are_joined():
          "相约清凉西宁，试与雪豹赛跑"),
         ("奖牌的设计灵感来自什么？", "奖牌的设计灵感便汲取自西宁市花丁香花，图案精美。",
          "西宁市花丁香花"),
+        ("李明获得了什么称号？", "大会授予李明等3人第二届“江城工匠”称号。", "江城工匠"),
     ],
 )
 def test_short_answer_fills_the_questions_gap(question, sentence, expected):
