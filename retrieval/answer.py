@@ -40,11 +40,11 @@ MAX_QUESTION_CHARS = 500
 MIN_ARTICLE_COVERAGE = 0.6
 MIN_PARAGRAPH_COVERAGE = 0.4
 _WEIGHTS = {
-    "sentence": 0.5, "paragraph": 0.15, "article": 0.25, "typed": 0.1, "context": 0.1,
-    "slot": 0.1,
+    "sentence": 0.5, "paragraph": 0.15, "article": 0.25, "covered": 0.3, "typed": 0.1,
+    "context": 0.1, "slot": 0.1,
 }
 _FOLLOW_UP_BONUS = 0.1
-_ARTICLES_READ = 3
+_ARTICLES_READ = 5
 _FIT_CHECKED = 8
 _CONTEXT_CHARS = 4
 _GAP_WORD_STRESS = 3.0
@@ -233,6 +233,9 @@ def answer(
     if byline:
         # Which report: the words naming it, not 记者/稿子/写.
         own = [w for w in own if not REPORTER_WORDS.fullmatch(w)]
+    elif extract.ROLE_QUESTION.search(text):
+        # 担任什么职务 frames the question; titles are written without those words.
+        own = [w for w in own if not extract.ROLE_WORDS.fullmatch(w)] or own
     follow = (
         conversation is not None
         and bool(conversation.topic)
@@ -477,9 +480,14 @@ def _best_sentence(
     probe = _masked(question, qt)
     for group in by_article.values():
         _overlap(probe, group, weights)
+        # An article missing the question's names cannot answer it, however often it repeats
+        # the rest (陈刚担任什么职务 → not a biography full of 担任…职务).
+        whole = normalize("\n".join([group[0].title, *(s.text for s in group)]))
+        covered = coverage(weights, whole, probe)
         for s in group:
             s.score = (
-                _WEIGHTS["sentence"] * s.own
+                _WEIGHTS["covered"] * covered
+                + _WEIGHTS["sentence"] * s.own
                 + _WEIGHTS["paragraph"] * s.paragraph_score
                 + _WEIGHTS["article"] * s.article_score
                 + (_FOLLOW_UP_BONUS if prefer is not None and s.article_id == prefer else 0.0)

@@ -359,6 +359,7 @@ def _cut_words(item: str, limit: int, *, from_end: bool) -> str:
 
 # 王卫东是什么职务？ is answered by the titles written before the name: 省委常委、市委书记王卫东.
 ROLE_QUESTION = re.compile(r"职务|职位|官职|头衔|身份|什么官")
+ROLE_WORDS = re.compile(r"职务|职位|官职|头衔|身份|担任|出任|任|现任|官")
 _ROLE_END = re.compile(
     r"(?:书记|常委|主任|委员|主席|总理|首相|总统|大使|将军|司令|政委|董事长|总经理|经理|总裁|总监|"
     r"主编|会长|理事长|教练|教授|研究员|院士|[省市县区州部厅局处科校院社行队]长|长|员|官|师)$"

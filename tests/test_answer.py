@@ -233,6 +233,11 @@ def test_length_question_is_answered_from_the_sentence_holding_a_length(invented
     assert answer("临江古镇石板街有多长？", invented).answer == "860米"
 
 
+def test_article_without_the_asked_name_loses_to_one_with_it(invented):
+    # 周文远's article repeats 担任…职务 but never names 孙海.
+    assert answer("孙海担任什么职务？", invented).answer == "市长"
+
+
 def test_how_old_is_not_answered_with_a_year(invented):
     assert answer("东岭商贸银行的行长多大年纪？", invented).answer is None
 
