@@ -51,7 +51,7 @@ _GAP_WORD_STRESS = 3.0
 _INNER_CAP = 4.0
 _LEAD_SHARE = 0.5
 _INNER_TITLE_SHARE = 0.15
-_INNER = {"sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.3}
+_INNER = {"sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.4}
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
 _TITLE_WORD_SHARE = 0.15
@@ -379,7 +379,8 @@ def _fit(
     an answer of the asked type, and that answer right beside them (谁讲话 ↔ 陈刚讲话, not
     总书记在大会上的重要讲话).
     """
-    share, left_end, right_start = _context(question, qt, sentence)
+    share, left_end, right_start, right_end = _context(question, qt, sentence)
+    which = question[qt.start : qt.start + 1] == "哪"
     score = weights["context"] * share
     if extract.ROLE_QUESTION.search(question):
         candidates = extract.roles(sentence, extract.question_words(question))
@@ -390,6 +391,8 @@ def _fit(
         if any(
             (left_end is not None and 0 <= c.start - left_end <= 1)
             or (right_start is not None and 0 <= right_start - c.end <= 1)
+            # 哪位市领导 ↔ 市领导南海晏: the noun after 哪位/哪个 stands before the name.
+            or (which and right_end is not None and c.start == right_end)
             for c in candidates
         ):
             score += weights["slot"]
@@ -398,14 +401,17 @@ def _fit(
 
 def _context(
     question: str, qt: QuestionType, sentence: str
-) -> tuple[float, int | None, int | None]:
+) -> tuple[float, int | None, int | None, int | None]:
     """The share of the characters beside the question word (up to 4 a side, within the
-    clause) that the sentence has as runs of 2 or more, with where those runs end and start."""
+    clause, 了/过/着 left out) that the sentence has as runs of 2 or more, with where the left
+    run ends and the right run starts and ends."""
     if not qt.has_gap:
-        return 0.0, None, None
+        return 0.0, None, None, None
     left = re.split(r"[，,；;：:、]", question[max(0, qt.start - _CONTEXT_CHARS) : qt.start])[-1]
     right = re.split(r"[，,。？?！!；;：:、]", question[qt.end : qt.end + _CONTEXT_CHARS])[0]
-    found, left_end, right_start = 0, None, None
+    # 谁讲了话 ↔ 陈刚讲话: aspect particles come and go between wordings.
+    left, right = (re.sub("[了过着]", "", x) for x in (left, right))
+    found, left_end, right_start, right_end = 0, None, None, None
     for n in range(len(left), 1, -1):
         at = sentence.find(left[-n:])
         if at >= 0:
@@ -414,9 +420,9 @@ def _context(
     for n in range(len(right), 1, -1):
         at = sentence.find(right[:n])
         if at >= 0:
-            found, right_start = found + n, at
+            found, right_start, right_end = found + n, at, at + n
             break
-    return found / max(1, len(left) + len(right)), left_end, right_start
+    return found / max(1, len(left) + len(right)), left_end, right_start, right_end
 
 
 def _stress_gap_words(

@@ -342,6 +342,14 @@ def test_person_question_whose_asked_role_the_article_never_names_abstains(inven
     assert answer("教育工作会议研究部署工作的冠军是谁？", invented).answer is None
 
 
+def test_aspect_particles_do_not_hide_the_asked_verb(invented):
+    assert answer("教育大会上谁讲了话？", invented).answer == "赵立平"
+
+
+def test_which_leader_is_the_name_after_the_asked_noun(invented):
+    assert answer("哪位区领导参加了调研？", invented).answer == "张建华"
+
+
 def test_a_shared_year_does_not_make_an_unrelated_event_answerable(invented):
     assert answer("2031年全运会在哪里举办？", invented).answer is None
 
