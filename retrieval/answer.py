@@ -3,12 +3,15 @@
 One `answer()` serves the console, Telegram and the evaluation. Steps:
 1. normalise the question (traditional → simplified …), cut it to 500 characters, classify it;
    a follow-up (那在哪里开赛？) borrows the previous question's topic words (`Conversation`);
-2. retrieve paragraphs (BM25), then read every sentence of the best articles: a sentence's score
-   mixes its own weighted overlap with the question and its paragraph's and article's BM25
-   scores, so 谁主持了全省科学技术大会？ finds a sentence that never repeats the meeting's name;
-3. extract the short answer (`retrieval.extract`);
-4. abstain when the question's content words are not covered by the evidence and its article,
-   or when the answer type is missing from the evidence while a question word is too.
+2. retrieve paragraphs (BM25) and read every sentence of the best articles, in two steps: the
+   article whose best sentence leads on overlap, BM25 scores and the share of the question the
+   article covers; then, within it, the sentence that fits the question's form (the words
+   beside the question word, the sentence before it, an answer of the asked type at the gap),
+   so 谁主持了全省科学技术大会？ finds a sentence that never repeats the meeting's name;
+3. extract the short answer (`retrieval.extract`); 记者是谁 is answered from the byline;
+4. abstain when the question's content words are not covered by the evidence's paragraph and
+   article, when the answer type is missing and the article covers too little, or when a
+   person question's asked role is nowhere in the article.
 
 Word weights come from jieba's dictionary frequencies (a fixed, general Chinese corpus), so the
 abstention thresholds do not drift as the archive grows. `answer()` keeps no state between
@@ -39,6 +42,9 @@ MAX_QUESTION_CHARS = 500
 # Calibrated on data/eval/questions.jsonl and the CMRC 2018 trial set (see BENCHMARKS.md).
 MIN_ARTICLE_COVERAGE = 0.6
 MIN_PARAGRAPH_COVERAGE = 0.4
+_UNTYPED_COVERAGE = 0.8  # a typed question with no answer of its type needs this much
+_TELLING_WEIGHT = 2.5  # a word beside 谁 at least this heavy must be in the article
+# Choosing the article (step 1 of the evidence) and the sentence within it (step 2).
 _WEIGHTS = {
     "sentence": 0.5, "paragraph": 0.15, "article": 0.25, "covered": 0.3, "typed": 0.1,
     "context": 0.1, "slot": 0.1,
@@ -50,16 +56,12 @@ _CONTEXT_CHARS = 4
 _GAP_WORD_STRESS = 3.0
 _INNER_CAP = 4.0
 _LEAD_SHARE = 0.5
-_INNER_TITLE_SHARE = 0.15
 _INNER = {"sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.4}
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
 _TITLE_WORD_SHARE = 0.15
 _NUMBER_WEIGHT = 3.0
 _NAME_WEIGHT = 5.0
-_TELLING_WEIGHT = 2.5
-_UNTYPED_COVERAGE = 0.8
-_ASKED_CHECKED = ("person",)
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "j")
 _LOCAL_CAP = 6.0
 _SHORT_QUESTION = 6
@@ -320,10 +322,10 @@ def answer(
 def _asked_word_missing(
     question: str, qt: QuestionType, weights: dict[str, float], article: str, candidates: list[str]
 ) -> bool:
-    """Whether a typed question's telling words beside its question word are all absent from
+    """Whether a person question's telling words beside its question word are all absent from
     the article (西宁半马的冠军是谁？ over a report naming no 冠军), unless an answer carries the
     asked noun or unit (哪家银行 → 招商银行)."""
-    if qt.qtype not in _ASKED_CHECKED:
+    if qt.qtype != "person":
         return False
     asked = qt.noun or qt.unit
     if asked and any(c.endswith(asked) for c in candidates):
@@ -446,10 +448,7 @@ def _gap_neighbours(question: str, qt: QuestionType, words: dict[str, float]) ->
 
 
 def _local_weights(
-    weights: dict[str, float],
-    found: list[dict[str, float]],
-    title: dict[str, float],
-    title_share: float = _TITLE_WORD_SHARE,
+    weights: dict[str, float], found: list[dict[str, float]], title: dict[str, float]
 ) -> dict[str, float]:
     """Question words weighted by how few of the article's sentences (and title) hold them.
 
@@ -462,7 +461,7 @@ def _local_weights(
     scale = math.log(1 + n)
     return {
         w: min(x, _LOCAL_CAP)
-        * (1.0 - (1.0 - title_share) * title[w])
+        * (1.0 - (1.0 - _TITLE_WORD_SHARE) * title[w])
         * (math.log(1 + n / max(1.0, sum(m[w] for m in found))) / scale if n > 1 else 1.0)
         for w, x in weights.items()
     }
@@ -503,8 +502,7 @@ def _best_sentence(
         s.score += _fit(question, qt, normalize(s.text))
     group = by_article[max(ranked, key=lambda s: s.score).article_id]
     inner_weights = {w: min(x, _INNER_CAP) for w, x in weights.items()}
-    _overlap(probe, group, _stress_gap_words(question, qt, inner_weights), _LEAD_SHARE,
-             _INNER_TITLE_SHARE)
+    _overlap(probe, group, _stress_gap_words(question, qt, inner_weights), _LEAD_SHARE)
     for s in group:
         s.score = _INNER["sentence"] * s.own + _INNER["paragraph"] * s.paragraph_score
     inner = sorted(group, key=lambda s: s.score, reverse=True)[:_FIT_CHECKED]
@@ -514,11 +512,7 @@ def _best_sentence(
 
 
 def _overlap(
-    question: str,
-    group: list[_Sentence],
-    weights: dict[str, float],
-    lead: float = 0.0,
-    title_share: float = _TITLE_WORD_SHARE,
+    question: str, group: list[_Sentence], weights: dict[str, float], lead: float = 0.0
 ) -> None:
     """Set each sentence's `own`: its weighted overlap with the question, the article's
     topic words counting little (`_local_weights`).
@@ -528,7 +522,7 @@ def _overlap(
     """
     found = [matches(weights, normalize(s.text), question) for s in group]
     title = matches(weights, normalize(group[0].title), question)
-    local = _local_weights(weights, found, title, title_share)
+    local = _local_weights(weights, found, title)
     total = sum(local.values()) or 1.0
     for i, (s, m) in enumerate(zip(group, found, strict=True)):
         same = i > 0 and group[i - 1].paragraph_id == s.paragraph_id
