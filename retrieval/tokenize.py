@@ -37,6 +37,9 @@ from retrieval.errors import NewsbotError
 from retrieval.resources import data_dir
 
 log = logging.getLogger(__name__)
+# jieba sets its own logger to DEBUG with a stderr handler when imported, and every module
+# that cuts text imports this one: quiet it here, once, before any dictionary is loaded.
+jieba.setLogLevel(logging.WARNING)
 
 MODES = ("words", "search", "bigram", "hybrid")
 DEFAULT_MODE = "hybrid"
@@ -74,7 +77,6 @@ def _added_words() -> tuple[str, ...]:
 @cache
 def _jieba() -> jieba.Tokenizer:
     """The default jieba tokenizer (for `words()`), initialised once, quiet, words added."""
-    jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     for word in _added_words():
         jieba.add_word(word)

@@ -78,3 +78,20 @@ def test_missing_database_is_one_line_error(tmp_path):
     result = ask("西宁半马几点开赛？", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 1
     assert result.output.strip().startswith("newsbot:") and "none.db" in result.output
+
+
+def test_a_fresh_process_prints_nothing_of_jiebas_dictionary_loading(tmp_path):
+    # jieba logs "Building prefix dict ..." at DEBUG on stderr unless told otherwise; a person
+    # running `newsbot ask` should see the answer and at most the line about the new database.
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "NEWSBOT_DB": str(tmp_path / "news.db")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "西宁半马几点开赛？"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "7时30分" in result.stdout
+    assert result.stderr == f"created {tmp_path / 'news.db'} from the bundled sample page\n"
