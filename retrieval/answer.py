@@ -277,7 +277,12 @@ def answer(
     candidates = [
         c.text for c in extract.answer_candidates(qt, best.text, text)
     ] if qt.qtype in _TYPED else []
-    evidence, paragraph_id = best.text, best.paragraph_id
+    # An untyped answer (a description, a reason) may run on into the next sentence.
+    evidence = extract.reader_unit(
+        extract.split_sentences(_paragraph_text(searcher, best.paragraph_id)), best.text,
+        describe=qt.qtype == "other",
+    )
+    paragraph_id = best.paragraph_id
     if byline and article.reporters:
         short = "、".join(article.reporters)
         evidence = f"记者 {' '.join(article.reporters)}"

@@ -156,6 +156,56 @@ def split_sentences(text: str) -> list[str]:
     return [s for s in out if s.strip(_PUNCT)]
 
 
+# A sentence opening with a connective of consequence or contrast, or with a word standing for
+# what the sentence before named (因此它也被称为…, 此战奠定了…, 这次事件…).
+_LEANS_BACK = re.compile(
+    r"^(?:因此|因而|所以|故此|故而|于是|由此|从而|结果|此|这|该|其|它|他|她|但|然而|而|在此)"
+)
+_SHORT_SENTENCE = 12
+_UNIT_CHARS = 200
+
+
+def points_back(sentence: str) -> bool:
+    """Whether a sentence opens with a connective or a word pointing at the sentence before
+    (因此/此战/他…): without that one, a reader does not know what it is about."""
+    return bool(_LEANS_BACK.match(strip_punct(sentence)))
+
+
+def continues(sentence: str) -> bool:
+    """Whether a sentence carries on the one before: it points back, or opens with a verb or
+    adverb whose subject the sentence before named (Chinese topic chains: 羊水栓塞是…。指在
+    分娩过程中…)."""
+    if points_back(sentence):
+        return True
+    first = next(iter(posseg.cut(strip_punct(sentence)[:6])), None)
+    return first is not None and first.flag[:1] in ("v", "d")
+
+
+def reader_unit(sentences: list[str], sentence: str, *, describe: bool = True) -> str:
+    """The sentence as a reader needs it to stand alone, from its paragraph's `sentences`.
+
+    With the one before when it points back at it (`points_back`) or is too short to say much;
+    else with the one after when it is too short, ends in a colon that announces the next, or
+    (`describe`: a description or a reason may run on) the next one continues it. Never more
+    than two sentences or `_UNIT_CHARS` characters: a quote, not the paragraph.
+    """
+    if sentence not in sentences:
+        return sentence
+    i = sentences.index(sentence)
+    short = len(strip_punct(sentence)) < _SHORT_SENTENCE
+    if i > 0 and (short or points_back(sentence)):
+        joined = sentences[i - 1] + sentence
+    elif i + 1 < len(sentences) and (
+        short
+        or sentence.rstrip().endswith(("：", ":"))
+        or (describe and continues(sentences[i + 1]))
+    ):
+        joined = sentence + sentences[i + 1]
+    else:
+        return sentence
+    return joined if len(joined) <= _UNIT_CHARS else sentence
+
+
 def strip_punct(text: str) -> str:
     """The text without punctuation and spaces."""
     return "".join(ch for ch in text if ch not in _PUNCT)

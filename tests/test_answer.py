@@ -8,12 +8,14 @@ import pytest
 
 from retrieval.answer import Conversation, answer, content_words, coverage, is_follow_up
 from retrieval.extract import (
+    continues,
     enumerations,
     extract,
     gap,
     numbers,
     persons,
     question_words,
+    reader_unit,
     split_sentences,
     times,
     typed_candidates,
@@ -261,6 +263,48 @@ def test_explanation_questions_get_the_whole_sentence():
     sentence = "由于价格低廉，所以每逢节日都会烹煮海螯虾。"
     qt = classify("为什么节日都会烹煮海螯虾？")
     assert extract("为什么节日都会烹煮海螯虾？", qt, sentence, {"烹煮": 1.0}) == sentence
+
+
+_PARAGRAPH = [
+    "白石果原产于南方的几座高原。",
+    "其果皮坚硬，钙含量很高。",
+    "因此它常被称为石头果。",
+    "白石果树高可达12米，寿命约八十年。",
+    "指其果实成熟时呈白色。",
+    "果实：",
+    "可生吃，也可晒干入药。",
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "describe", "expected"),
+    [
+        # Opens with 因此: the reason is in the sentence before.
+        (_PARAGRAPH[2], True, _PARAGRAPH[1] + _PARAGRAPH[2]),
+        # Stands alone; the next one (a verb, no subject) continues it for a description only.
+        (_PARAGRAPH[3], True, _PARAGRAPH[3] + _PARAGRAPH[4]),
+        (_PARAGRAPH[3], False, _PARAGRAPH[3]),
+        # A short one ending in a colon announces the next.
+        (_PARAGRAPH[5], False, _PARAGRAPH[4] + _PARAGRAPH[5]),
+        (_PARAGRAPH[0], False, _PARAGRAPH[0]),
+    ],
+)
+def test_evidence_is_the_sentence_with_the_one_it_leans_on(sentence, describe, expected):
+    assert reader_unit(_PARAGRAPH, sentence, describe=describe) == expected
+
+
+def test_evidence_never_grows_past_two_sentences_or_a_quote_length():
+    long = "其" + "长" * 195 + "。"
+    assert reader_unit([_PARAGRAPH[0], long], long) == long
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [("指其果实成熟时呈白色。", True), ("此战奠定了他的地位。", True),
+     ("白石果原产于南方的几座高原。", False), ("2004年他退役。", False)],
+)
+def test_a_sentence_without_its_own_subject_continues_the_one_before(sentence, expected):
+    assert continues(sentence) is expected
 
 
 def test_gap_is_none_when_no_question_word_aligns():
