@@ -37,8 +37,9 @@ _NUMBER_RE = re.compile(
 _QUOTE_RE = re.compile(r"[“「《『\"]([^”」》』\"]{1,30})[”」》』\"]")
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})+")
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\n+")
-# A quotation (a definition, a speech) reads as part of the sentence that quotes it.
-_QUOTATION = re.compile(r"[“「『][^“”「」『』\n]{1,300}[”」』]")
+# A quotation (a definition, a speech) or a title (《卡拉OK.LIVE！台北》) reads as part of the
+# sentence that quotes it.
+_QUOTATION = re.compile(r"[“「『《][^“”「」『』《》\n]{1,300}[”」』》]")
 _CLAUSE_PUNCT = "，,。；;！？!?：:"
 _PUNCT = "，。！？；：、,.!?;:（）()《》“”‘’「」『』【】…—·-\"' \t\n"
 _SURE_FILLER = 12
@@ -174,11 +175,11 @@ def points_back(sentence: str) -> bool:
 def continues(sentence: str) -> bool:
     """Whether a sentence carries on the one before: it points back, or opens with a verb or
     adverb whose subject the sentence before named (Chinese topic chains: 羊水栓塞是…。指在
-    分娩过程中…)."""
+    分娩过程中…), a conjunction (此外/以及/同时…) or a relative time (后来/当时/赛后…)."""
     if points_back(sentence):
         return True
     first = next(iter(posseg.cut(strip_punct(sentence)[:6])), None)
-    return first is not None and first.flag[:1] in ("v", "d")
+    return first is not None and first.flag[:1] in ("v", "d", "c", "t")
 
 
 def reader_unit(sentences: list[str], sentence: str, *, describe: bool = True) -> str:

@@ -301,10 +301,16 @@ def test_evidence_never_grows_past_two_sentences_or_a_quote_length():
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [("指其果实成熟时呈白色。", True), ("此战奠定了他的地位。", True),
+     ("此外，果核也可入药。", True), ("后来，他移居海边。", True),
      ("白石果原产于南方的几座高原。", False), ("2004年他退役。", False)],
 )
 def test_a_sentence_without_its_own_subject_continues_the_one_before(sentence, expected):
     assert continues(sentence) is expected
+
+
+def test_an_exclamation_inside_a_title_does_not_end_the_sentence():
+    text = "《快跑！少年》是她的第三张专辑。次年她退出歌坛。"
+    assert split_sentences(text) == ["《快跑！少年》是她的第三张专辑。", "次年她退出歌坛。"]
 
 
 def test_gap_is_none_when_no_question_word_aligns():
