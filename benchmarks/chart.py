@@ -37,10 +37,10 @@ def plot(results: dict, target: Path) -> None:
         ("p50_ms", "p50 latency, top-10 (ms)", 5),
         ("serve_peak_rss_mb", "serving peak RSS (MB)", 1024),
     )
-    for ax, (metric, label, target) in zip(axes, panels, strict=True):
+    for ax, (metric, label, goal) in zip(axes, panels, strict=True):
         for method, (sizes, values) in series(results, metric).items():
             ax.plot(sizes, values, marker="o", label=method)
-        ax.axhline(target, color="grey", linestyle="--", linewidth=1, label="newsbot target")
+        ax.axhline(goal, color="grey", linestyle="--", linewidth=1, label="newsbot target")
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("paragraphs")

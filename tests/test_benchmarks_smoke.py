@@ -107,3 +107,13 @@ def test_newsbot_serving_path_reports_answers_and_a_daily_update(smoke_run):
     assert update["refreshed_paragraphs"] == update["day_paragraphs"]
     assert update["new_paragraph_found"]
     assert "ingest:" in archive_scale.newsbot_summary(smoke_run)
+
+
+def test_chart_plots_every_method_from_the_results(smoke_run, tmp_path):
+    pytest.importorskip("matplotlib")
+    from benchmarks import chart
+
+    results = {"machine": archive_scale.machine(), "runs": [smoke_run]}
+    assert set(chart.series(results, "p50_ms")) == {r["method"] for r in smoke_run["rows"]}
+    chart.plot(results, tmp_path / "chart.png")
+    assert (tmp_path / "chart.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
