@@ -10,6 +10,7 @@ import contextlib
 import json
 import logging
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -136,6 +137,10 @@ class Store:
             db["feedback"].create_index(["paragraph_id"], if_not_exists=True)
             db["feedback"].create_index(["article_id"], if_not_exists=True)
             db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+            # Names this database, so an index saved beside it can tell it from a database
+            # built anew at the same path (cheaply: counting a million rows takes a second).
+            if self.get_meta("store_id") is None:
+                self.set_meta("store_id", uuid.uuid4().hex)
 
     def close(self) -> None:
         self.db.close()

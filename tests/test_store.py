@@ -177,7 +177,17 @@ def test_meta_values_are_replaced_not_duplicated(store):
     store.set_meta("tokenizer", "1")
     store.set_meta("tokenizer", "2")
     assert store.get_meta("tokenizer") == "2"
-    assert store.db["meta"].count == 1
+    assert store.db.execute("SELECT COUNT(*) FROM meta WHERE key = 'tokenizer'").fetchone() == (1,)
+
+
+def test_each_database_gets_its_own_lasting_store_id(tmp_path):
+    # The index beside a database records this id to tell it from a database built anew.
+    with Store(tmp_path / "a.db") as first:
+        a = first.get_meta("store_id")
+    with Store(tmp_path / "a.db") as again:
+        assert again.get_meta("store_id") == a
+    with Store(tmp_path / "b.db") as other:
+        assert other.get_meta("store_id") not in (None, a)
 
 
 def test_file_store_reopens_with_data_and_wal_journal(tmp_path):
