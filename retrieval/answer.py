@@ -6,9 +6,11 @@ One `answer()` serves the console, Telegram and the evaluation. Steps:
 2. retrieve paragraphs (BM25) and read every sentence of the best articles, in two steps: the
    article whose best sentence leads on overlap, BM25 scores and the share of the question the
    article covers; then, within it, the sentence that fits the question's form (the words
-   beside the question word, the sentence before it, an answer of the asked type at the gap),
-   so 谁主持了全省科学技术大会？ finds a sentence that never repeats the meeting's name;
-3. extract the short answer (`retrieval.extract`); 记者是谁 is answered from the byline;
+   beside the question word, the sentence before it, an answer of the asked type at the gap;
+   the title's words, the subject's name, left aside), so 谁主持了全省科学技术大会？ finds a
+   sentence that never repeats the meeting's name;
+3. extract the short answer (`retrieval.extract`); 记者是谁 is answered from the byline; the
+   evidence is that sentence with the one it leans on (`extract.reader_unit`);
 4. abstain when the question's content words are not covered by the evidence's paragraph and
    article, when the answer type is missing and the article covers too little, or when a
    person question's asked role is nowhere in the article.
@@ -56,7 +58,9 @@ _CONTEXT_CHARS = 4
 _GAP_WORD_STRESS = 3.0
 _INNER_CAP = 4.0
 _LEAD_SHARE = 0.5
-_INNER = {"sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.4}
+_INNER = {
+    "sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.4, "chars": 0.1,
+}
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
 _TITLE_WORD_SHARE = 0.15
@@ -277,10 +281,13 @@ def answer(
     candidates = [
         c.text for c in extract.answer_candidates(qt, best.text, text)
     ] if qt.qtype in _TYPED else []
-    # An untyped answer (a description, a reason) may run on into the next sentence.
+    # An untyped answer (a description, a reason) may run on into the next sentence; a
+    # sentence without the asked type of answer may leave it to the one it continues
+    # (2004年，…卫冕失败。赛后，他正式结束运动生涯).
+    lacking = qt.qtype in _TYPED and not candidates
     evidence = extract.reader_unit(
         extract.split_sentences(_paragraph_text(searcher, best.paragraph_id)), best.text,
-        describe=qt.qtype == "other",
+        describe=qt.qtype == "other", lacking=lacking,
     )
     paragraph_id = best.paragraph_id
     if byline and article.reporters:
@@ -453,7 +460,10 @@ def _gap_neighbours(question: str, qt: QuestionType, words: dict[str, float]) ->
 
 
 def _local_weights(
-    weights: dict[str, float], found: list[dict[str, float]], title: dict[str, float]
+    weights: dict[str, float],
+    found: list[dict[str, float]],
+    title: dict[str, float],
+    title_share: float = _TITLE_WORD_SHARE,
 ) -> dict[str, float]:
     """Question words weighted by how few of the article's sentences (and title) hold them.
 
@@ -466,7 +476,7 @@ def _local_weights(
     scale = math.log(1 + n)
     return {
         w: min(x, _LOCAL_CAP)
-        * (1.0 - (1.0 - _TITLE_WORD_SHARE) * title[w])
+        * (1.0 - (1.0 - title_share) * title[w])
         * (math.log(1 + n / max(1.0, sum(m[w] for m in found))) / scale if n > 1 else 1.0)
         for w, x in weights.items()
     }
@@ -513,7 +523,35 @@ def _best_sentence(
     inner = sorted(group, key=lambda s: s.score, reverse=True)[:_FIT_CHECKED]
     for s in inner:
         s.score += _fit(question, qt, normalize(s.text), _INNER)
+    # For an untyped question (no answer type to look for), characters decide what words
+    # cannot: a paraphrase keeps some (身体是什么颜色 ↔ 体呈银灰色, 名字是怎样得来的 ↔ 故而得名).
+    texts = [normalize(s.text) for s in group]
+    stressed = _stress_gap_words(question, qt, inner_weights)
+    for n in (1, 2) if qt.qtype == "other" else ():
+        shares = _gram_overlap(stressed, texts, normalize(group[0].title), n)
+        for s in inner:
+            s.score += _INNER["chars"] * shares[group.index(s)]
     return max(inner, key=lambda s: s.score)
+
+
+def _gram_overlap(
+    words: dict[str, float], texts: list[str], title: str, n: int
+) -> list[float]:
+    """Per text, the weighted share of the words' character n-grams it holds, each n-gram
+    weighing its word's weight times how few of the texts hold it; n-grams of the title (the
+    subject's name) are left out."""
+    grams: dict[str, float] = {}
+    for w, x in words.items():
+        for i in range(len(w) - n + 1):
+            g = w[i : i + n]
+            if g not in title and not g.isdigit():
+                grams[g] = max(grams.get(g, 0.0), x)
+    rarity = {
+        g: x * math.log(1 + len(texts) / (1 + sum(g in t for t in texts)))
+        for g, x in grams.items()
+    }
+    total = sum(rarity.values()) or 1.0
+    return [sum(r for g, r in rarity.items() if g in t) / total for t in texts]
 
 
 def _overlap(
@@ -527,7 +565,7 @@ def _overlap(
     """
     found = [matches(weights, normalize(s.text), question) for s in group]
     title = matches(weights, normalize(group[0].title), question)
-    local = _local_weights(weights, found, title)
+    local = _local_weights(weights, found, title, 0.0 if lead else _TITLE_WORD_SHARE)
     total = sum(local.values()) or 1.0
     for i, (s, m) in enumerate(zip(group, found, strict=True)):
         same = i > 0 and group[i - 1].paragraph_id == s.paragraph_id

@@ -182,7 +182,9 @@ def continues(sentence: str) -> bool:
     return first is not None and first.flag[:1] in ("v", "d", "c", "t")
 
 
-def reader_unit(sentences: list[str], sentence: str, *, describe: bool = True) -> str:
+def reader_unit(
+    sentences: list[str], sentence: str, *, describe: bool = True, lacking: bool = False
+) -> str:
     """The sentence as a reader needs it to stand alone, from its paragraph's `sentences`.
 
     With the one before when it points back at it (`points_back`) or is too short to say much;
@@ -194,7 +196,7 @@ def reader_unit(sentences: list[str], sentence: str, *, describe: bool = True) -
         return sentence
     i = sentences.index(sentence)
     short = len(strip_punct(sentence)) < _SHORT_SENTENCE
-    if i > 0 and (short or points_back(sentence)):
+    if i > 0 and (short or points_back(sentence) or (lacking and continues(sentence))):
         joined = sentences[i - 1] + sentence
     elif i + 1 < len(sentences) and (
         short

@@ -293,6 +293,13 @@ def test_evidence_is_the_sentence_with_the_one_it_leans_on(sentence, describe, e
     assert reader_unit(_PARAGRAPH, sentence, describe=describe) == expected
 
 
+def test_sentence_without_the_asked_type_takes_the_one_it_continues():
+    sentences = ["2019年，她第三次参赛，但未能晋级。", "赛后，她宣布退役，转去青年队做教练。"]
+    joined = "".join(sentences)
+    assert reader_unit(sentences, sentences[1], describe=False, lacking=True) == joined
+    assert reader_unit(sentences, sentences[1], describe=False) == sentences[1]
+
+
 def test_evidence_never_grows_past_two_sentences_or_a_quote_length():
     long = "其" + "长" * 195 + "。"
     assert reader_unit([_PARAGRAPH[0], long], long) == long
@@ -352,6 +359,12 @@ def test_evidence_may_come_from_context_that_names_the_event(searcher):
 def test_evidence_is_the_sentence_with_the_asked_detail_not_the_one_naming_the_topic(invented):
     result = answer("白眉山雀分布在哪些地区？", invented)
     assert result.evidence.startswith("分布于蒙古")
+
+
+def test_a_paraphrased_aspect_beats_the_sentence_naming_the_subject(invented):
+    # 身体…颜色 ↔ 体呈青灰色: the subject's name is in the title and the first sentence only.
+    result = answer("青斑石鲈的身体是什么颜色的？", invented)
+    assert "体呈青灰色" in result.evidence
 
 
 def test_sentence_leaving_its_subject_to_the_title_is_not_abstained(invented):
