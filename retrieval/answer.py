@@ -60,6 +60,7 @@ _INNER_CAP = 4.0
 _LEAD_SHARE = 0.5
 _INNER = {
     "sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.4, "chars": 0.1,
+    "dates": 0.2,
 }
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
@@ -518,8 +519,13 @@ def _best_sentence(
     group = by_article[max(ranked, key=lambda s: s.score).article_id]
     inner_weights = {w: min(x, _INNER_CAP) for w, x in weights.items()}
     _overlap(probe, group, _stress_gap_words(question, qt, inner_weights), _LEAD_SHARE)
+    dates = {t.text for t in extract.times(question)}
     for s in group:
-        s.score = _INNER["sentence"] * s.own + _INNER["paragraph"] * s.paragraph_score
+        s.score = (
+            _INNER["sentence"] * s.own
+            + _INNER["paragraph"] * s.paragraph_score
+            + _INNER["dates"] * _same_dates(dates, normalize(s.text))
+        )
     inner = sorted(group, key=lambda s: s.score, reverse=True)[:_FIT_CHECKED]
     for s in inner:
         s.score += _fit(question, qt, normalize(s.text), _INNER)
@@ -532,6 +538,14 @@ def _best_sentence(
         for s in inner:
             s.score += _INNER["chars"] * shares[group.index(s)]
     return max(inner, key=lambda s: s.score)
+
+
+def _same_dates(dates: set[str], sentence: str) -> float:
+    """The share of the question's dates that the sentence writes as whole dates: 2017年4月
+    is not 2017年4月1日, and 1996年2月至4月 is not 1993年4月至1996年2月."""
+    if not dates:
+        return 0.0
+    return len(dates & {t.text for t in extract.times(sentence)}) / len(dates)
 
 
 def _gram_overlap(

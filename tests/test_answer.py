@@ -367,6 +367,12 @@ def test_a_paraphrased_aspect_beats_the_sentence_naming_the_subject(invented):
     assert "体呈青灰色" in result.evidence
 
 
+def test_a_sentence_with_the_questions_dates_whole_beats_one_sharing_their_parts(invented):
+    # 2030年2月至4月 ↔ not 2027年4月至2030年2月, which holds the same numbers.
+    result = answer("2030年2月至4月，林晓川担任什么职务？", invented)
+    assert "副市长" in result.evidence
+
+
 def test_sentence_leaving_its_subject_to_the_title_is_not_abstained(invented):
     result = answer("东岭商贸银行的总部在哪里？", invented)
     assert result.answer == "临江市"
