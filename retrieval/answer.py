@@ -60,8 +60,9 @@ _INNER_CAP = 4.0
 _LEAD_SHARE = 0.5
 _INNER = {
     "sentence": 0.6, "paragraph": 0.05, "typed": 0.1, "context": 0.1, "slot": 0.4, "chars": 0.1,
-    "dates": 0.2,
+    "dates": 0.2, "phrase": 0.01,
 }
+_PHRASE_FREE = 5
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _COMMON_WORD_LEVEL = 7.0
 _TITLE_WORD_SHARE = 0.15
@@ -520,11 +521,14 @@ def _best_sentence(
     inner_weights = {w: min(x, _INNER_CAP) for w, x in weights.items()}
     _overlap(probe, group, _stress_gap_words(question, qt, inner_weights), _LEAD_SHARE)
     dates = {t.text for t in extract.times(question)}
+    # The question's clauses, its question word blanked: a run never spans the gap.
+    clauses = [c for c in re.split(r"[，,。？?！!、；;：:\s]+", probe) if c]
     for s in group:
         s.score = (
             _INNER["sentence"] * s.own
             + _INNER["paragraph"] * s.paragraph_score
             + _INNER["dates"] * _same_dates(dates, normalize(s.text))
+            + _INNER["phrase"] * max(0, _longest_run(clauses, normalize(s.text)) - _PHRASE_FREE)
         )
     inner = sorted(group, key=lambda s: s.score, reverse=True)[:_FIT_CHECKED]
     for s in inner:
@@ -538,6 +542,17 @@ def _best_sentence(
         for s in inner:
             s.score += _INNER["chars"] * shares[group.index(s)]
     return max(inner, key=lambda s: s.score)
+
+
+def _longest_run(clauses: list[str], sentence: str) -> int:
+    """The length of the longest run of a question clause's characters that the sentence has:
+    a long verbatim run marks the sentence the question was written from."""
+    best = 0
+    for clause in clauses:
+        for i in range(len(clause)):
+            while i + best < len(clause) and clause[i : i + best + 1] in sentence:
+                best += 1
+    return best
 
 
 def _same_dates(dates: set[str], sentence: str) -> float:

@@ -373,6 +373,12 @@ def test_a_sentence_with_the_questions_dates_whole_beats_one_sharing_their_parts
     assert "副市长" in result.evidence
 
 
+def test_a_sentence_repeating_a_long_run_of_the_question_is_preferred(invented):
+    # 白蜡树的叶片 written out verbatim, against a sentence that only mentions 叶片.
+    result = answer("白蜡树的叶片有什么作用？", invented)
+    assert result.evidence.startswith("白蜡树的叶片性味苦")
+
+
 def test_sentence_leaving_its_subject_to_the_title_is_not_abstained(invented):
     result = answer("东岭商贸银行的总部在哪里？", invented)
     assert result.answer == "临江市"
