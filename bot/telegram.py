@@ -48,6 +48,7 @@ from bot.telegram_limits import RateLimiter
 from bot.telegram_logging import protect_token
 from retrieval.errors import NewsbotError
 from retrieval.models import Answer
+from retrieval.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -453,17 +454,26 @@ async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """原文: the whole article, split at paragraph boundaries into messages Telegram accepts."""
+async def _article_of_button(update: Update, context: ContextTypes.DEFAULT_TYPE, read):
+    """What `read(store, article_id)` gives for the article a button names (`kind:<id>`), or
+    None once the reader has been told the article is gone."""
     query = update.callback_query
     try:
         article_id = int(query.data.split(":", 1)[1])
-        article = await _state(context.bot_data).backend.call(
-            lambda searcher: searcher.store.article(article_id)
+        return await _state(context.bot_data).backend.call(
+            lambda searcher: read(searcher.store, article_id)
         )
     except (ValueError, NewsbotError):
         await query.answer("找不到这篇文章了。")
+        return None
+
+
+async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """原文: the whole article, split at paragraph boundaries into messages Telegram accepts."""
+    article = await _article_of_button(update, context, Store.article)
+    if article is None:
         return
+    query = update.callback_query
     await query.answer()
     for text in render.article_messages(article):
         await context.bot.send_message(update.effective_chat.id, text)
@@ -499,16 +509,10 @@ async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def example_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A tapped example question from /start: ask it as if the reader had typed it."""
-    query = update.callback_query
-    try:
-        article_id = int(query.data.split(":", 1)[1])
-        ref = await _state(context.bot_data).backend.call(
-            lambda searcher: searcher.store.article_ref(article_id)
-        )
-    except (ValueError, NewsbotError):
-        await query.answer("找不到这篇文章了。")
+    ref = await _article_of_button(update, context, Store.article_ref)
+    if ref is None:
         return
-    await query.answer()
+    await update.callback_query.answer()
     await answer_question(update, context, question_from_title(ref.title))
 
 
