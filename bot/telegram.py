@@ -9,8 +9,9 @@ import html
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urlparse
 
 from telegram import (
@@ -51,6 +52,7 @@ from retrieval.models import Answer
 from retrieval.store import Store
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MAX_QUESTION = 500
 # Telegram shows "typing…" for 5 s after each chat action; refresh a little sooner.
@@ -454,7 +456,9 @@ async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
 
 
-async def _article_of_button(update: Update, context: ContextTypes.DEFAULT_TYPE, read):
+async def _article_of_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, read: Callable[[Store, int], T]
+) -> T | None:
     """What `read(store, article_id)` gives for the article a button names (`kind:<id>`), or
     None once the reader has been told the article is gone."""
     query = update.callback_query
