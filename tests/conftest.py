@@ -70,3 +70,16 @@ def crash_mid_paragraphs(monkeypatch):
         return seen
 
     return arm
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory) -> str:
+    """A database file holding the bundled page, built once for the tests that only read it."""
+    from retrieval.ingest import ingest_paths
+    from retrieval.resources import bundled_pages
+    from retrieval.store import Store
+
+    path = tmp_path_factory.mktemp("bundled") / "page.db"
+    with Store(path) as store:
+        ingest_paths(store, bundled_pages())
+    return str(path)

@@ -8,20 +8,14 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from retrieval.ingest import ingest_paths
-from retrieval.resources import bundled_pages
-from retrieval.store import Store
 
 ARTICLE_KEYS = {"id", "title", "kicker", "subtitle", "reporters", "date", "source"}
 HIT_KEYS = {"paragraph_id", "article_id", "title", "score", "text"}
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("ask") / "page.db"
-    with Store(path) as store:
-        ingest_paths(store, bundled_pages())
-    return str(path)
+def db(bundled_db: str) -> str:
+    return bundled_db
 
 
 def ask(*args: str, stdin: str | None = None):

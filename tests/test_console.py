@@ -10,18 +10,12 @@ from click.testing import CliRunner
 from bot.cli import cli
 from bot.console import Console
 from bot.render import answer_text, highlight_console
-from retrieval.ingest import ingest_paths
 from retrieval.models import Answer, ArticleRef, Hit
-from retrieval.resources import bundled_pages
-from retrieval.store import Store
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("chat") / "page.db"
-    with Store(path) as store:
-        ingest_paths(store, bundled_pages())
-    return str(path)
+def db(bundled_db: str) -> str:
+    return bundled_db
 
 
 @pytest.fixture(scope="module")
