@@ -122,6 +122,13 @@ def test_split_and_transliterated_names_are_joined():
     assert "马克·拉瓦卢马纳纳" in names and "马克" not in names
 
 
+def short_answer(question: str, sentence: str) -> str | None:
+    """The short answer `extract` finds in `sentence`, every question word weighing the same."""
+    qt = classify(question)
+    weights = {w: 1.0 for w in content_words(question, qt)}
+    return extract(question, qt, sentence, weights)
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "expected"),
     [
@@ -143,9 +150,7 @@ def test_split_and_transliterated_names_are_joined():
     ],
 )
 def test_short_answer_fills_the_questions_gap(question, sentence, expected):
-    qt = classify(question)
-    weights = {w: 1.0 for w in content_words(question, qt)}
-    assert extract(question, qt, sentence, weights) == expected
+    assert short_answer(question, sentence) == expected
 
 
 @pytest.mark.parametrize(
@@ -175,9 +180,7 @@ def test_lists_are_cut_to_their_items(sentence, expected):
     ],
 )
 def test_which_ones_questions_are_answered_with_the_whole_list(question, sentence, expected):
-    qt = classify(question)
-    weights = {w: 1.0 for w in content_words(question, qt)}
-    assert extract(question, qt, sentence, weights) == expected
+    assert short_answer(question, sentence) == expected
 
 
 @pytest.mark.parametrize(
@@ -188,9 +191,7 @@ def test_which_ones_questions_are_answered_with_the_whole_list(question, sentenc
     ],
 )
 def test_role_questions_are_answered_by_the_titles_before_the_name(question, sentence, expected):
-    qt = classify(question)
-    weights = {w: 1.0 for w in content_words(question, qt)}
-    assert extract(question, qt, sentence, weights) == expected
+    assert short_answer(question, sentence) == expected
 
 
 @pytest.mark.parametrize(
@@ -201,9 +202,7 @@ def test_role_questions_are_answered_by_the_titles_before_the_name(question, sen
     ],
 )
 def test_number_questions_take_the_qualified_number(question, sentence, expected):
-    qt = classify(question)
-    weights = {w: 1.0 for w in content_words(question, qt)}
-    assert extract(question, qt, sentence, weights) == expected
+    assert short_answer(question, sentence) == expected
 
 
 @pytest.mark.parametrize(
@@ -216,9 +215,7 @@ def test_number_questions_take_the_qualified_number(question, sentence, expected
     ],
 )
 def test_measure_questions_take_a_number_with_a_fitting_unit(question, sentence, expected):
-    qt = classify(question)
-    weights = {w: 1.0 for w in content_words(question, qt)}
-    assert extract(question, qt, sentence, weights) == expected
+    assert short_answer(question, sentence) == expected
 
 
 def test_time_question_answered_in_words_not_digits_is_not_abstained(invented):
@@ -254,9 +251,7 @@ def test_how_old_is_not_answered_with_a_year(invented):
     ],
 )
 def test_an_answer_keeps_its_bracketed_date_and_its_list(question, sentence, expected):
-    qt = classify(question)
-    weights = {w: 1.0 for w in content_words(question, qt)}
-    assert extract(question, qt, sentence, weights) == expected
+    assert short_answer(question, sentence) == expected
 
 
 def test_explanation_questions_get_the_whole_sentence():
