@@ -509,3 +509,26 @@ def test_compare_variants_puts_every_mode_and_baseline_side_by_side(capsys):
     assert all(
         c["questions"] == 5 and set(c["paragraph_recall"]) == {"1", "2"} for c in columns.values()
     )
+
+
+def test_test_split_comes_from_the_line_or_else_the_file_name(tmp_path):
+    line = {"question": "哪里？", "answers": ["这里"]}
+    for name in ("questions_test.jsonl", "questions_more.jsonl"):
+        (tmp_path / name).write_text(
+            json.dumps(line, ensure_ascii=False) + "\n"
+            + json.dumps({**line, "split": "tune" if "test" in name else "test"},
+                         ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    frozen = evaluate.load_gold(tmp_path / "questions_test.jsonl")
+    other = evaluate.load_gold(tmp_path / "questions_more.jsonl")
+    assert [q.split for q in frozen] == ["test", "tune"]
+    assert [q.split for q in other] == ["tune", "test"]
+
+
+def test_summaries_by_split_put_tune_before_test(stub_run):
+    outcomes = stub_run[1]
+    outcomes[0].gold.split = "test"
+    splits = evaluate.by_split(outcomes, ks=[1])
+    assert list(splits) == ["tune", "test"]
+    assert (splits["tune"].questions, splits["test"].questions) == (5, 1)
