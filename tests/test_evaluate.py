@@ -16,6 +16,7 @@ from retrieval import evaluate, gates, metrics
 from retrieval.errors import NewsbotError
 from retrieval.eval_report import write_report
 from retrieval.models import Answer, Hit
+from retrieval.resources import bundled_pages
 from retrieval.squad import ingest_squad, load_squad
 from retrieval.store import Store
 from retrieval.tokenize import MODES
@@ -385,7 +386,7 @@ def test_haystack_adds_passages_beside_the_bundled_page_but_not_their_questions(
     store, questions = evaluate.prepare([gold], haystack=[EVAL_SQUAD])
     with store:
         documents = store.db.execute("SELECT kind FROM documents ORDER BY id").fetchall()
-        assert documents == [("page",), ("squad",)]
+        assert documents == [("page",)] * len(bundled_pages()) + [("squad",)]
         assert [q.question for q in questions] == ["西宁半马几点开赛？"]
 
 
