@@ -1,0 +1,221 @@
+"""Fit the headline models (`data/headline_model.json`) on the tune pages and generated pages.
+
+Training pages: the tune split's pages and the extra days' pages, each typeset in random
+layouts, and random pages mixing their articles with the composed layout articles, given
+real-paper headline variants, short bodies and stray blocks by `retrieval.typeset`. The frozen
+test split and the bundled page are not used. Two logistic models are fitted (L2-regularised,
+Newton's method): who owns a headline block, and whether a two-block headline is kicker +
+title. The role model's uncertainty margin is picked on out-of-fold predictions, the cost of an
+article left without a headline and the group-size prior on the training pages.
+
+    python -m benchmarks.fit_headlines --layouts 12 --mixed 300 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import random
+from collections import Counter
+from dataclasses import replace
+
+import numpy as np
+
+from benchmarks.headline_sets import (
+    DAYS,
+    LAYOUT_ARTICLES,
+    TUNE,
+    HeadlineCounts,
+    headline_blocks,
+    load_pages,
+    score_page,
+    typeset_layouts,
+)
+from retrieval.headlines import (
+    MODEL_FILE,
+    HeadlineModel,
+    LogisticModel,
+    PageEvidence,
+    owner_features,
+    pair_features,
+    role_features,
+    run_neighbours,
+)
+from retrieval.layout import PageParts, page_parts, parse_page
+from retrieval.models import Article
+from retrieval.resources import data_dir
+from retrieval.typeset import Layout, articles_from_json, page_articles
+
+log = logging.getLogger(__name__)
+# Generated pages: real-paper headline variants, one-paragraph articles and stray blocks.
+MIXED_LAYOUT = Layout(variant_rate=0.5, short_rate=0.25, stray_rate=0.3)
+WRITTEN_LAYOUT = Layout(stray_rate=0.2)
+_L2 = 1.0
+_MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
+_MISSING_COSTS = [0.0, 1.0, 2.0, 4.0, 8.0]
+
+
+def fit_logistic(rows: list[dict[str, float]], labels: list[int], l2: float = _L2) -> LogisticModel:
+    """L2-regularised logistic regression by Newton's method (the bias is not penalised)."""
+    names = sorted({k for r in rows for k in r})
+    x = np.array([[1.0] + [r.get(k, 0.0) for k in names] for r in rows])
+    y = np.array(labels, dtype=float)
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 1e-6
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(x @ w, -30, 30)))
+        grad = x.T @ (p - y) + penalty * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return LogisticModel(float(w[0]), {k: round(float(v), 4) for k, v in zip(names, w[1:], strict=True)})
+
+
+def training_pages(layouts: int, mixed: int, seed: int) -> list[tuple[str, str, list[Article]]]:
+    """(page key, text, gold articles): the written pages in layouts, then mixed pages."""
+    written = {**load_pages(TUNE), **{f"days {k}": v for k, v in load_pages(DAYS).items()}}
+    out = list(typeset_layouts(written, layouts, seed, WRITTEN_LAYOUT))
+    pool = [a for page in written.values() for a in page] + articles_from_json(LAYOUT_ARTICLES)
+    rng = random.Random(seed + 1)
+    for n in range(mixed):
+        articles = page_articles(pool, rng, MIXED_LAYOUT)
+        pages = {f"mixed {n}": articles}
+        out.extend(typeset_layouts(pages, 1, rng.randrange(1 << 30), MIXED_LAYOUT))
+    return out
+
+
+def _owners(parts: PageParts, gold: list[Article]) -> list[int | None]:
+    """The gold article of each headline block (None: a stray block)."""
+    owners: list[int | None] = []
+    for head in parts.heads:
+        found = [i for i, a in enumerate(gold) if head.text in headline_blocks(a)]
+        owners.append(found[0] if found else None)
+    return owners
+
+
+def examples(pages: list[tuple[str, str, list[Article]]]):
+    """Owner rows and labels; role rows, labels and page keys (one per page composition)."""
+    owner_rows, owner_labels = [], []
+    role_rows, role_labels, role_keys = [], [], []
+    seen: set[str] = set()
+    for key, text, gold in pages:
+        parts = page_parts(text)
+        if len(parts.articles) != len(gold):
+            log.info("%s: %d articles parsed, %d typeset; skipped", key, len(parts.articles), len(gold))
+            continue
+        evidence = PageEvidence(parts.spans)
+        owners = _owners(parts, gold)
+        n = len(gold)
+        shares = [[evidence.shares(h.text, a)[0] for a in range(n)] for h in parts.heads]
+        for i, (head, owner) in enumerate(zip(parts.heads, owners, strict=True)):
+            near = run_neighbours(parts.heads, shares, i)
+            for a in range(n):
+                owner_rows.append(owner_features(head, a, evidence, shares[i], near))
+                owner_labels.append(int(owner == a))
+        if key in seen:
+            continue
+        seen.add(key)
+        for a, article in enumerate(gold):
+            blocks = headline_blocks(article)
+            lede = evidence.ledes[a]
+            feats = [role_features(b, lede, evidence, a) for b in blocks]
+            if len(blocks) == 2:
+                pairs = [(feats[0], feats[1], int(article.kicker is not None))]
+            elif len(blocks) == 3:
+                pairs = [(feats[0], feats[1], 1), (feats[1], feats[2], 0)]
+            else:
+                pairs = []
+            for first, second, label in pairs:
+                role_rows.append(pair_features(first, second))
+                role_labels.append(label)
+                role_keys.append(key)
+    return owner_rows, owner_labels, role_rows, role_labels, role_keys
+
+
+def out_of_fold(rows, labels, keys, folds: int = 5) -> list[float]:
+    """Kicker probabilities for each role row from a model fitted without its page's fold."""
+    names = sorted(set(keys))
+    random.Random(0).shuffle(names)
+    fold_of = {k: i % folds for i, k in enumerate(names)}
+    probs = [0.0] * len(rows)
+    for f in range(folds):
+        train = [i for i, k in enumerate(keys) if fold_of[k] != f]
+        model = fit_logistic([rows[i] for i in train], [labels[i] for i in train])
+        for i, k in enumerate(keys):
+            if fold_of[k] == f:
+                probs[i] = 1 / (1 + math.exp(-model.logit(rows[i])))
+    return probs
+
+
+def pick_margin(probs: list[float], labels: list[int]) -> float:
+    """The margin with the least cost: a confident wrong role costs 2, an uncertain one 1."""
+
+    def cost(margin: float) -> float:
+        total = 0.0
+        for p, y in zip(probs, labels, strict=True):
+            if abs(p - 0.5) < margin:
+                total += 1
+            elif (p > 0.5) != bool(y):
+                total += 2
+        return total
+
+    return min(_MARGINS, key=cost)
+
+
+def group_prior(pages: list[tuple[str, str, list[Article]]]) -> tuple[float, float, float]:
+    """Log share of one-, two- and three-block headlines among the training articles."""
+    sizes = Counter(len(headline_blocks(a)) for _, _, gold in pages for a in gold)
+    total = sum(sizes[k] for k in (1, 2, 3))
+    return tuple(round(math.log((sizes[k] + 1) / (total + 3)), 4) for k in (1, 2, 3))  # type: ignore[return-value]
+
+
+def evaluate(model: HeadlineModel, pages: list[tuple[str, str, list[Article]]]) -> HeadlineCounts:
+    counts = HeadlineCounts()
+    for _, text, gold in pages:
+        counts.add(score_page(gold, parse_page(text, model)))
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--layouts", type=int, default=12, help="layouts of each written page")
+    parser.add_argument("--mixed", type=int, default=300, help="generated mixed pages")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    pages = training_pages(args.layouts, args.mixed, args.seed)
+    owner_rows, owner_labels, role_rows, role_labels, role_keys = examples(pages)
+    owner = fit_logistic(owner_rows, owner_labels)
+    roles = fit_logistic(role_rows, role_labels)
+    margin = pick_margin(out_of_fold(role_rows, role_labels, role_keys), role_labels)
+    model = HeadlineModel(owner, roles, group_prior(pages), 0.0, margin)
+    scored = []
+    for cost in _MISSING_COSTS:
+        counts = evaluate(replace(model, missing_cost=cost), pages)
+        scored.append((counts.exact_roles - 2 * counts.foreign_blocks, cost))
+        print(f"missing cost {cost}: exact roles {counts.percent('exact_roles'):.1f}%, "
+              f"foreign blocks {counts.foreign_blocks}")
+    best_cost = max(scored)[1]
+    command = (f"python -m benchmarks.fit_headlines --layouts {args.layouts} "
+               f"--mixed {args.mixed} --seed {args.seed}")
+    model = replace(
+        model,
+        missing_cost=best_cost,
+        provenance=(
+            f"{command}: {len(pages)} pages ({TUNE.name}, {DAYS.name} and generated), "
+            f"{len(owner_rows)} block-article rows, {len(role_rows)} two-block rows"
+        ),
+    )
+    path = data_dir() / MODEL_FILE
+    path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}: margin {margin}, missing cost {best_cost}")
+    print(json.dumps(model.to_json(), ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

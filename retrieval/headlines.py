@@ -1,0 +1,399 @@
+"""Headline blocks → articles and roles, as one decision over the page, from fitted evidence.
+
+A page's headline blocks sit in runs between article bodies, out of reading order. Each
+article's headline is a contiguous piece of one run (kicker, title, subtitle in that order);
+a block may belong to no article (a section label, a caption). Two small logistic models,
+fitted by `benchmarks/fit_headlines.py` on written article sets typeset into pages, score the
+evidence: `owner` says how likely a block is to head an article (shared rare words, names and
+numbers with its lede and body, where the block sits relative to the body), `roles` whether a
+two-block headline is kicker + title or title + subtitle (length, phrase spaces, cue words,
+punctuation, digits, overlap with the lede, whether it states an event). A dynamic programme
+over the runs picks the best assignment. When the roles are not settled the whole headline is
+kept as the title, blocks in page order joined by a space, so it is cited whole.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from itertools import pairwise
+
+import jieba.posseg as posseg
+
+from retrieval.resources import data_dir
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "headline_model.json"
+# A kicker leads into the title: it may end in a verb of speech or reporting (…时强调), name
+# its source (…发布消息, 记者从…获悉), end in a colon, or be a context clause (…之际). A subtitle
+# may open with a dash (——记…).
+KICKER_END_RE = re.compile(
+    r"(?:强调|指出|表示|要求|提出|认为|称|说|透露|介绍|宣布|希望|呼吁|寄语|获悉|通报|消息|提醒"
+    r"|之际|期间|前夕|[:：])$"
+)
+SUBTITLE_START_RE = re.compile(r"^(?:—|－－|--|一一)")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
+_SPEECH_VERBS = frozenset(
+    "强调 指出 表示 要求 提出 认为 称 说 透露 介绍 宣布 希望 呼吁 寄语 获悉 通报 发布".split()
+)
+# Most blocks one article's headline has (kicker, title, subtitle).
+MAX_GROUP = 3
+
+
+@dataclass
+class HeadBlock:
+    """A headline block: its text (phrase spaces kept), page block index and run number."""
+
+    text: str
+    index: int
+    run: int
+
+
+@dataclass
+class ArticleSpan:
+    """What the headline model sees of an article: its paragraphs and its body's block span."""
+
+    paragraphs: list[str]
+    start: int
+    end: int
+
+
+@dataclass
+class Headline:
+    """An article's headline fields; `uncertain` when the roles were not settled."""
+
+    kicker: str | None
+    title: str
+    subtitle: str | None
+    uncertain: bool = False
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    """A fitted logistic model: `bias` plus a weight per named feature (missing features are 0)."""
+
+    bias: float
+    weights: dict[str, float]
+
+    def logit(self, features: dict[str, float]) -> float:
+        return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+
+    def to_json(self) -> dict:
+        return {"bias": self.bias, "weights": self.weights}
+
+    @classmethod
+    def from_json(cls, data: dict) -> LogisticModel:
+        return cls(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()})
+
+
+@dataclass(frozen=True)
+class HeadlineModel:
+    """The fitted headline models and the decision constants fitted with them."""
+
+    owner: LogisticModel
+    roles: LogisticModel
+    # Log-prior of an article's headline having 1, 2 or 3 blocks.
+    group_prior: tuple[float, float, float]
+    # Cost of leaving an article without any headline block.
+    missing_cost: float
+    # A two-block headline whose kicker+title probability lies within this margin of 0.5 is
+    # uncertain.
+    uncertain_margin: float
+    provenance: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "provenance": self.provenance,
+            "owner": self.owner.to_json(),
+            "roles": self.roles.to_json(),
+            "group_prior": list(self.group_prior),
+            "missing_cost": self.missing_cost,
+            "uncertain_margin": self.uncertain_margin,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> HeadlineModel:
+        prior = tuple(float(x) for x in data["group_prior"])
+        return cls(
+            owner=LogisticModel.from_json(data["owner"]),
+            roles=LogisticModel.from_json(data["roles"]),
+            group_prior=(prior[0], prior[1], prior[2]),
+            missing_cost=float(data["missing_cost"]),
+            uncertain_margin=float(data["uncertain_margin"]),
+            provenance=data.get("provenance", ""),
+        )
+
+
+@cache
+def default_model() -> HeadlineModel:
+    """The model shipped in `data/headline_model.json`."""
+    path = data_dir() / MODEL_FILE
+    return HeadlineModel.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+# --- evidence -------------------------------------------------------------------------------
+
+
+def _chars(text: str) -> list[str]:
+    return [c for c in text if c.isalnum()]
+
+
+def bigrams(text: str) -> set[str]:
+    """Character bigrams of `text`'s letters and digits (punctuation and spaces left out)."""
+    chars = _chars(text)
+    return {a + b for a, b in pairwise(chars)}
+
+
+class PageEvidence:
+    """Rarity-weighted overlap of any text with each article's lede and body on one page.
+
+    Bigrams are weighted by how few of the page's articles hold them, so words every article
+    shares (西宁, 我市) count little.
+    """
+
+    def __init__(self, articles: list[ArticleSpan]) -> None:
+        self.articles = articles
+        self.bodies = ["".join(a.paragraphs) for a in articles]
+        self.ledes = [a.paragraphs[0] if a.paragraphs else "" for a in articles]
+        self.body_grams = [bigrams(b) for b in self.bodies]
+        self.lede_grams = [bigrams(x) for x in self.ledes]
+        self.df: dict[str, int] = {}
+        for grams in self.body_grams:
+            for g in grams:
+                self.df[g] = self.df.get(g, 0) + 1
+
+    def _weights(self, text: str) -> dict[str, float]:
+        n = len(self.articles)
+        return {g: math.log((n + 1) / (self.df.get(g, 0) + 0.5)) for g in bigrams(text)}
+
+    def shares(self, text: str, article: int) -> tuple[float, float]:
+        """(share in the body, share in the lede) of `text`'s weighted bigrams."""
+        weights = self._weights(text)
+        total = sum(weights.values())
+        if not total:
+            return 0.0, 0.0
+        body = sum(w for g, w in weights.items() if g in self.body_grams[article])
+        lede = sum(w for g, w in weights.items() if g in self.lede_grams[article])
+        return body / total, lede / total
+
+
+def _longest_common_run(text: str, other: str) -> int:
+    """Length of the longest run of `text`'s letters and digits found verbatim in `other`."""
+    chars = "".join(_chars(text))
+    best = 0
+    for start in range(len(chars)):
+        length = best + 1
+        while start + length <= len(chars) and chars[start : start + length] in other:
+            best = length
+            length += 1
+    return best
+
+
+def _margin(shares: list[float], article: int) -> float:
+    """How far `article`'s share leads the best other article's (negative: it trails)."""
+    return shares[article] - max((s for a, s in enumerate(shares) if a != article), default=0.0)
+
+
+def owner_features(
+    block: HeadBlock,
+    article: int,
+    evidence: PageEvidence,
+    shares: list[float],
+    neighbours: list[list[float]],
+) -> dict[str, float]:
+    """Evidence that `block` heads `article`: overlap with its body and lede, numbers, position.
+
+    `shares` are the block's body shares for every article on the page (for rank and margin),
+    `neighbours` those of the blocks right before and after it in its run: a kicker or
+    subtitle that shares few words with its body sits next to a title that shares many.
+    """
+    span = evidence.articles[article]
+    body_share, lede_share = evidence.shares(block.text, article)
+    text = "".join(_chars(block.text))
+    numbers = _DIGITS_RE.findall(block.text)
+    found = sum(n in evidence.bodies[article] for n in numbers)
+    spans = evidence.articles
+    # Article bodies lying between the block and this article's body.
+    if block.index > span.end:
+        between = sum(block.index > s.end and s.start > span.end for s in spans)
+    else:
+        between = sum(block.index < s.start and s.end < span.start for s in spans)
+    return {
+        "body_share": body_share,
+        "lede_share": lede_share,
+        "margin": _margin(shares, article),
+        "best": float(_margin(shares, article) >= 0 and body_share > 0),
+        "common_run": min(_longest_common_run(block.text, evidence.bodies[article]), 12) / 12,
+        "common_run_lede": min(_longest_common_run(block.text, evidence.ledes[article]), 12)
+        / max(len(text), 1),
+        "numbers_found": found / len(numbers) if numbers else 0.0,
+        "numbers_missing": float(bool(numbers) and not found),
+        "just_before": float(block.index < span.start and between == 0),
+        "just_after": float(block.index > span.end and between == 0),
+        "after_gap": math.log1p(between) if block.index > span.end else 0.0,
+        "before_gap": math.log1p(between) if block.index < span.start else 0.0,
+        "neighbour_margin": max((max(_margin(s, article), 0.0) for s in neighbours), default=0.0),
+        "neighbour_best": float(any(_margin(s, article) > 0 for s in neighbours)),
+        # A block sharing little with any article: a section label or caption, or a kicker
+        # that only sets the scene.
+        "lonely": float(max(shares) < 0.2),
+        "short": float(len(text) <= 6),
+    }
+
+
+def run_neighbours(blocks: list[HeadBlock], shares: list[list[float]], i: int) -> list[list[float]]:
+    """The body shares of the blocks right before and after block `i` in its run."""
+    return [
+        shares[j]
+        for j in (i - 1, i + 1)
+        if 0 <= j < len(blocks) and blocks[j].run == blocks[i].run
+    ]
+
+
+@cache
+def _words(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((p.word, p.flag) for p in posseg.cut(text.replace(" ", "")))
+
+
+def role_features(text: str, lede: str, evidence: PageEvidence, article: int) -> dict[str, float]:
+    """What a block's form says about its role: length, phrase spaces, cues, marks, event."""
+    words = [(w, f) for w, f in _words(text) if f != "x"]
+    last_word, last_flag = words[-1] if words else ("", "")
+    _, lede_share = evidence.shares(text, article)
+    chars = "".join(_chars(text))
+    return {
+        "length": min(len(chars), 40) / 20,
+        "lede_run": min(_longest_common_run(text, lede), 12) / 12,
+        "digit_count": min(sum(c.isdigit() for c in text), 6) / 6,
+        "phrase_space": float(bool(re.search(rf"[{_CJK}] [{_CJK}]", text))),
+        "kicker_cue": float(bool(KICKER_END_RE.search(text))),
+        "dash": float(bool(SUBTITLE_START_RE.match(text))),
+        "comma": float(any(c in text for c in "，、,")),
+        "quote": float(any(c in text for c in "“”《》「」")),
+        "digits": float(any(c.isdigit() for c in text)),
+        "lede_share": lede_share,
+        "common_run_lede": min(_longest_common_run(text, lede), 12) / max(len(chars), 1),
+        "starts_name": float(bool(words) and words[0][1] in ("nr", "nrfg", "nrt")),
+        "ends_time_clause": float(text.endswith(("时", "后", "中", "上"))),
+        "ends_speech": float(last_word in _SPEECH_VERBS),
+        "event": float(last_flag.startswith("v") and last_word not in _SPEECH_VERBS),
+        "ends_noun": float(last_flag.startswith("n")),
+    }
+
+
+def pair_features(first: dict[str, float], second: dict[str, float]) -> dict[str, float]:
+    """A two-block headline's features: the first block's minus the second's."""
+    return {k: first[k] - second[k] for k in first}
+
+
+# --- decision -------------------------------------------------------------------------------
+
+
+def _roles(texts: list[str], p_kicker: float | None, margin: float) -> Headline:
+    """Fields from a group's texts in page order; a two-block group by its kicker probability."""
+    if len(texts) == 1:
+        return Headline(None, texts[0], None)
+    if len(texts) == 3:
+        return Headline(texts[0], texts[1], texts[2])
+    first, second = texts
+    if p_kicker is None or abs(p_kicker - 0.5) < margin:
+        return Headline(None, f"{first} {second}", None, uncertain=True)
+    if p_kicker > 0.5:
+        return Headline(first, second, None)
+    return Headline(None, first, second)
+
+
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+def assign(
+    blocks: list[HeadBlock], articles: list[ArticleSpan], model: HeadlineModel | None = None
+) -> list[Headline | None]:
+    """Each article's headline (None when no block fits it), from the page's headline blocks.
+
+    Every block goes to at most one article; an article's blocks are consecutive in one run.
+    The score of a choice is the sum of the owner logits of the blocks it attaches, the log
+    prior of each group's size and of its roles, less `missing_cost` per article left bare;
+    a block no article fits stays unattached.
+    """
+    model = model or default_model()
+    n = len(articles)
+    if not blocks or not n:
+        return [None] * n
+    evidence = PageEvidence(articles)
+    body = [[evidence.shares(b.text, a)[0] for a in range(n)] for b in blocks]
+    near = [run_neighbours(blocks, body, i) for i in range(len(blocks))]
+    owner = [
+        [model.owner.logit(owner_features(b, a, evidence, body[i], near[i])) for a in range(n)]
+        for i, b in enumerate(blocks)
+    ]
+    # Consider for each block only the articles it fits best, so that the search stays small.
+    keep = max(4, min(n, 6))
+    candidates = [sorted(range(n), key=lambda a, i=i: -owner[i][a])[:keep] for i in range(len(blocks))]
+
+    role_cache: dict[tuple[int, int], float] = {}
+
+    def kicker_prob(i: int, a: int) -> float:
+        if (i, a) not in role_cache:
+            lede = evidence.ledes[a]
+            first = role_features(blocks[i].text, lede, evidence, a)
+            second = role_features(blocks[i + 1].text, lede, evidence, a)
+            p = _sigmoid(model.roles.logit(pair_features(first, second)))
+            role_cache[(i, a)] = min(max(p, 1e-6), 1 - 1e-6)
+        return role_cache[(i, a)]
+
+    def group_score(i: int, size: int, a: int) -> float:
+        score = model.group_prior[size - 1] + sum(owner[j][a] for j in range(i, i + size))
+        if size == 2:
+            p = kicker_prob(i, a)
+            score += math.log(max(p, 1 - p))
+        elif size == 3:
+            # Kicker + title, then title + subtitle.
+            score += math.log(kicker_prob(i, a)) + math.log(1 - kicker_prob(i + 1, a))
+        return score
+
+    memo: dict[tuple[int, int], tuple[float, tuple]] = {}
+
+    def best(i: int, used: int) -> tuple[float, tuple]:
+        """Best score and choices (start, size, article) for blocks i.. with articles `used`."""
+        if i == len(blocks):
+            bare = n - bin(used).count("1")
+            return -model.missing_cost * bare, ()
+        key = (i, used)
+        if key in memo:
+            return memo[key]
+        result = best(i + 1, used)  # block i stays unattached
+        for size in range(1, MAX_GROUP + 1):
+            end = i + size
+            if end > len(blocks) or blocks[end - 1].run != blocks[i].run:
+                break
+            for a in candidates[i]:
+                if used >> a & 1:
+                    continue
+                rest_score, rest = best(end, used | 1 << a)
+                score = group_score(i, size, a) + rest_score
+                if score > result[0]:
+                    result = (score, ((i, size, a), *rest))
+        memo[key] = result
+        return result
+
+    _, choices = best(0, 0)
+    out: list[Headline | None] = [None] * n
+    for i, size, a in choices:
+        texts = [b.text for b in blocks[i : i + size]]
+        p = kicker_prob(i, a) if size == 2 else None
+        out[a] = _roles(texts, p, model.uncertain_margin)
+        if out[a].uncertain:
+            log.info("article %d: headline roles uncertain (p=%.2f), kept whole", a, p)
+    attached = {j for i, size, _ in choices for j in range(i, i + size)}
+    for j, b in enumerate(blocks):
+        if j not in attached:
+            log.info("block %d (%s) fits no article: left unattached", b.index, b.text)
+    return out
