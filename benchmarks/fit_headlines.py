@@ -25,8 +25,10 @@ import numpy as np
 
 from benchmarks.headline_sets import (
     DAYS,
+    HEADLINE_LAYOUT,
     LAYOUT_ARTICLES,
     TUNE,
+    WRITTEN_LAYOUT,
     HeadlineCounts,
     headline_blocks,
     load_pages,
@@ -35,23 +37,20 @@ from benchmarks.headline_sets import (
 )
 from retrieval.headlines import (
     MODEL_FILE,
+    ROLES,
     HeadlineModel,
     LogisticModel,
     PageEvidence,
     owner_features,
-    pair_features,
     role_features,
     run_neighbours,
 )
 from retrieval.layout import PageParts, page_parts, parse_page
 from retrieval.models import Article
 from retrieval.resources import data_dir
-from retrieval.typeset import Layout, articles_from_json, page_articles
+from retrieval.typeset import articles_from_json, page_articles
 
 log = logging.getLogger(__name__)
-# Generated pages: real-paper headline variants, one-paragraph articles and stray blocks.
-MIXED_LAYOUT = Layout(variant_rate=0.5, short_rate=0.25, stray_rate=0.3)
-WRITTEN_LAYOUT = Layout(stray_rate=0.2)
 _L2 = 1.0
 _MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
 _MISSING_COSTS = [0.0, 1.0, 2.0, 4.0, 8.0]
@@ -73,7 +72,32 @@ def fit_logistic(rows: list[dict[str, float]], labels: list[int], l2: float = _L
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return LogisticModel(float(w[0]), {k: round(float(v), 4) for k, v in zip(names, w[1:], strict=True)})
+    return LogisticModel(
+        float(w[0]), {k: round(float(v), 4) for k, v in zip(names, w[1:], strict=True)}
+    )
+
+
+def fit_roles(rows: list[dict[str, float]], labels: list[int], l2: float = _L2) -> dict:
+    """Multinomial logistic regression (softmax over the roles) by gradient descent."""
+    names = sorted({k for r in rows for k in r})
+    x = np.array([[1.0] + [r.get(k, 0.0) for k in names] for r in rows])
+    y = np.zeros((len(rows), len(ROLES)))
+    y[np.arange(len(rows)), labels] = 1
+    w = np.zeros((x.shape[1], len(ROLES)))
+    penalty = np.full((x.shape[1], 1), l2)
+    penalty[0] = 0.0
+    for _ in range(3000):
+        z = x @ w
+        p = np.exp(z - z.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        w -= 0.5 * (x.T @ (p - y) + penalty * w) / len(rows)
+    return {
+        role: LogisticModel(
+            round(float(w[0, c]), 4),
+            {k: round(float(v), 4) for k, v in zip(names, w[1:, c], strict=True)},
+        )
+        for c, role in enumerate(ROLES)
+    }
 
 
 def training_pages(layouts: int, mixed: int, seed: int) -> list[tuple[str, str, list[Article]]]:
@@ -83,9 +107,9 @@ def training_pages(layouts: int, mixed: int, seed: int) -> list[tuple[str, str, 
     pool = [a for page in written.values() for a in page] + articles_from_json(LAYOUT_ARTICLES)
     rng = random.Random(seed + 1)
     for n in range(mixed):
-        articles = page_articles(pool, rng, MIXED_LAYOUT)
+        articles = page_articles(pool, rng, HEADLINE_LAYOUT)
         pages = {f"mixed {n}": articles}
-        out.extend(typeset_layouts(pages, 1, rng.randrange(1 << 30), MIXED_LAYOUT))
+        out.extend(typeset_layouts(pages, 1, rng.randrange(1 << 30), HEADLINE_LAYOUT))
     return out
 
 
@@ -99,14 +123,18 @@ def _owners(parts: PageParts, gold: list[Article]) -> list[int | None]:
 
 
 def examples(pages: list[tuple[str, str, list[Article]]]):
-    """Owner rows and labels; role rows, labels and page keys (one per page composition)."""
+    """Owner rows and labels; role rows (one a headline block of each page composition), their
+    labels (0 kicker, 1 title, 2 subtitle) and page keys; the two-block headlines' row pairs."""
     owner_rows, owner_labels = [], []
     role_rows, role_labels, role_keys = [], [], []
+    pairs: list[tuple[int, int, bool]] = []
     seen: set[str] = set()
     for key, text, gold in pages:
         parts = page_parts(text)
         if len(parts.articles) != len(gold):
-            log.info("%s: %d articles parsed, %d typeset; skipped", key, len(parts.articles), len(gold))
+            log.info(
+                "%s: %d articles parsed, %d typeset; skipped", key, len(parts.articles), len(gold)
+            )
             continue
         evidence = PageEvidence(parts.spans)
         owners = _owners(parts, gold)
@@ -121,34 +149,33 @@ def examples(pages: list[tuple[str, str, list[Article]]]):
             continue
         seen.add(key)
         for a, article in enumerate(gold):
-            blocks = headline_blocks(article)
             lede = evidence.ledes[a]
-            feats = [role_features(b, lede, evidence, a) for b in blocks]
-            if len(blocks) == 2:
-                pairs = [(feats[0], feats[1], int(article.kicker is not None))]
-            elif len(blocks) == 3:
-                pairs = [(feats[0], feats[1], 1), (feats[1], feats[2], 0)]
-            else:
-                pairs = []
-            for first, second, label in pairs:
-                role_rows.append(pair_features(first, second))
-                role_labels.append(label)
-                role_keys.append(key)
-    return owner_rows, owner_labels, role_rows, role_labels, role_keys
+            fields = (article.kicker, article.title, article.subtitle)
+            for label, text in enumerate(fields):
+                if text:
+                    role_rows.append(role_features(text, lede, evidence, a))
+                    role_labels.append(label)
+                    role_keys.append(key)
+            if len(headline_blocks(article)) == 2:
+                # The two rows just added: which reading of the pair is right.
+                pairs.append((len(role_rows) - 2, len(role_rows) - 1, article.kicker is not None))
+    return owner_rows, owner_labels, role_rows, role_labels, role_keys, pairs
 
 
-def out_of_fold(rows, labels, keys, folds: int = 5) -> list[float]:
-    """Kicker probabilities for each role row from a model fitted without its page's fold."""
+def out_of_fold(rows, labels, keys, pairs, folds: int = 5) -> list[float]:
+    """Kicker + title probability of each two-block pair, from models fitted without its fold."""
     names = sorted(set(keys))
     random.Random(0).shuffle(names)
     fold_of = {k: i % folds for i, k in enumerate(names)}
-    probs = [0.0] * len(rows)
+    probs = [0.0] * len(pairs)
     for f in range(folds):
         train = [i for i, k in enumerate(keys) if fold_of[k] != f]
-        model = fit_logistic([rows[i] for i in train], [labels[i] for i in train])
-        for i, k in enumerate(keys):
-            if fold_of[k] == f:
-                probs[i] = 1 / (1 + math.exp(-model.logit(rows[i])))
+        roles = fit_roles([rows[i] for i in train], [labels[i] for i in train])
+        model = HeadlineModel(LogisticModel(0.0, {}), roles, (0.0, 0.0, 0.0), 0.0, 0.0)
+        for n, (i, j, _) in enumerate(pairs):
+            if fold_of[keys[i]] == f:
+                first, second = model.role_logprobs(rows[i]), model.role_logprobs(rows[j])
+                probs[n] = 1 / (1 + math.exp(second[2] + first[1] - first[0] - second[1]))
     return probs
 
 
@@ -189,30 +216,37 @@ def main() -> None:
     args = parser.parse_args()
 
     pages = training_pages(args.layouts, args.mixed, args.seed)
-    owner_rows, owner_labels, role_rows, role_labels, role_keys = examples(pages)
+    owner_rows, owner_labels, role_rows, role_labels, role_keys, pairs = examples(pages)
     owner = fit_logistic(owner_rows, owner_labels)
-    roles = fit_logistic(role_rows, role_labels)
-    margin = pick_margin(out_of_fold(role_rows, role_labels, role_keys), role_labels)
+    roles = fit_roles(role_rows, role_labels)
+    probs = out_of_fold(role_rows, role_labels, role_keys, pairs)
+    margin = pick_margin(probs, [int(kicker) for _, _, kicker in pairs])
     model = HeadlineModel(owner, roles, group_prior(pages), 0.0, margin)
     scored = []
     for cost in _MISSING_COSTS:
         counts = evaluate(replace(model, missing_cost=cost), pages)
         scored.append((counts.exact_roles - 2 * counts.foreign_blocks, cost))
-        print(f"missing cost {cost}: exact roles {counts.percent('exact_roles'):.1f}%, "
-              f"foreign blocks {counts.foreign_blocks}")
+        print(
+            f"missing cost {cost}: exact roles {counts.percent('exact_roles'):.1f}%, "
+            f"foreign blocks {counts.foreign_blocks}"
+        )
     best_cost = max(scored)[1]
-    command = (f"python -m benchmarks.fit_headlines --layouts {args.layouts} "
-               f"--mixed {args.mixed} --seed {args.seed}")
+    command = (
+        f"python -m benchmarks.fit_headlines --layouts {args.layouts} "
+        f"--mixed {args.mixed} --seed {args.seed}"
+    )
     model = replace(
         model,
         missing_cost=best_cost,
         provenance=(
             f"{command}: {len(pages)} pages ({TUNE.name}, {DAYS.name} and generated), "
-            f"{len(owner_rows)} block-article rows, {len(role_rows)} two-block rows"
+            f"{len(owner_rows)} block-article rows, {len(role_rows)} headline-block rows"
         ),
     )
     path = data_dir() / MODEL_FILE
-    path.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"wrote {path}: margin {margin}, missing cost {best_cost}")
     print(json.dumps(model.to_json(), ensure_ascii=False, indent=1))
 

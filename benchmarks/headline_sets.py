@@ -27,6 +27,11 @@ TEST = HEADLINES / "test.jsonl"
 LAYOUT_ARTICLES = REPO / "tests" / "data" / "layout_articles.json"
 SEED_ARTICLES = REPO / "tests" / "data" / "seed_articles.json"
 _BANNERS = ["要闻", "城事 民生", "综合新闻", "教育 文化"]
+# Generated pages with the headline structures of real pages: kickers and subtitles made from
+# the article's text, one-paragraph articles, stray blocks.
+HEADLINE_LAYOUT = Layout(variant_rate=0.5, short_rate=0.25, stray_rate=0.3)
+# Stray blocks on the written pages too: a section label or caption heads no article.
+WRITTEN_LAYOUT = Layout(stray_rate=0.2)
 
 
 def load_pages(path: Path) -> dict[str, list[Article]]:
@@ -45,7 +50,9 @@ def load_pages(path: Path) -> dict[str, list[Article]]:
             byline=r.get("byline"),
         )
         pages[str(r["page"])].append((int(r.get("position", 0)), article))
-    return {name: [a for _, a in sorted(items, key=lambda x: x[0])] for name, items in pages.items()}
+    return {
+        name: [a for _, a in sorted(items, key=lambda x: x[0])] for name, items in pages.items()
+    }
 
 
 def typeset_layouts(
@@ -104,9 +111,11 @@ def score_page(gold: list[Article], page: Page) -> HeadlineCounts:
         roles = (want.kicker, want.title, want.subtitle) == (got.kicker, got.title, got.subtitle)
         counts.exact_roles += roles
         counts.title_among += holds_block(got, want.title)
-        counts.uncertain += (got.kicker, got.subtitle) == (None, None) and holds_block(
-            got, want.title
-        ) and got.title != want.title
+        counts.uncertain += (
+            (got.kicker, got.subtitle) == (None, None)
+            and holds_block(got, want.title)
+            and got.title != want.title
+        )
         counts.exact_paragraphs += want.paragraphs == got.paragraphs
         counts.exact_articles += roles and want.paragraphs == got.paragraphs
         foreign = [b for j, other in enumerate(gold) if j != i for b in headline_blocks(other)]

@@ -5,9 +5,10 @@ article's headline is a contiguous piece of one run (kicker, title, subtitle in 
 a block may belong to no article (a section label, a caption). Two small logistic models,
 fitted by `benchmarks/fit_headlines.py` on written article sets typeset into pages, score the
 evidence: `owner` says how likely a block is to head an article (shared rare words, names and
-numbers with its lede and body, where the block sits relative to the body), `roles` whether a
-two-block headline is kicker + title or title + subtitle (length, phrase spaces, cue words,
-punctuation, digits, overlap with the lede, whether it states an event). A dynamic programme
+numbers with its lede and body, where the block sits relative to the body), `roles` how
+likely a block is to be a kicker, title or subtitle (length, phrase spaces, cue words,
+punctuation, digits, overlap with the lede, whether it states an event), which with its
+position in the group decides kicker + title against title + subtitle. A dynamic programme
 over the runs picks the best assignment. When the roles are not settled the whole headline is
 kept as the title, blocks in page order joined by a space, so it is cited whole.
 """
@@ -42,6 +43,7 @@ _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 _SPEECH_VERBS = frozenset(
     "强调 指出 表示 要求 提出 认为 称 说 透露 介绍 宣布 希望 呼吁 寄语 获悉 通报 发布".split()
 )
+ROLES = ("kicker", "title", "subtitle")
 # Most blocks one article's headline has (kicker, title, subtitle).
 MAX_GROUP = 3
 
@@ -97,7 +99,8 @@ class HeadlineModel:
     """The fitted headline models and the decision constants fitted with them."""
 
     owner: LogisticModel
-    roles: LogisticModel
+    # One logit model per role, turned into probabilities by softmax.
+    roles: dict[str, LogisticModel]
     # Log-prior of an article's headline having 1, 2 or 3 blocks.
     group_prior: tuple[float, float, float]
     # Cost of leaving an article without any headline block.
@@ -107,11 +110,18 @@ class HeadlineModel:
     uncertain_margin: float
     provenance: str = ""
 
+    def role_logprobs(self, features: dict[str, float]) -> tuple[float, float, float]:
+        """Log-probabilities that a block with `features` is a kicker, a title, a subtitle."""
+        logits = [self.roles[role].logit(features) for role in ROLES]
+        top = max(logits)
+        norm = top + math.log(sum(math.exp(x - top) for x in logits))
+        return logits[0] - norm, logits[1] - norm, logits[2] - norm
+
     def to_json(self) -> dict:
         return {
             "provenance": self.provenance,
             "owner": self.owner.to_json(),
-            "roles": self.roles.to_json(),
+            "roles": {role: m.to_json() for role, m in self.roles.items()},
             "group_prior": list(self.group_prior),
             "missing_cost": self.missing_cost,
             "uncertain_margin": self.uncertain_margin,
@@ -122,7 +132,7 @@ class HeadlineModel:
         prior = tuple(float(x) for x in data["group_prior"])
         return cls(
             owner=LogisticModel.from_json(data["owner"]),
-            roles=LogisticModel.from_json(data["roles"]),
+            roles={role: LogisticModel.from_json(m) for role, m in data["roles"].items()},
             group_prior=(prior[0], prior[1], prior[2]),
             missing_cost=float(data["missing_cost"]),
             uncertain_margin=float(data["uncertain_margin"]),
@@ -205,19 +215,23 @@ def owner_features(
     article: int,
     evidence: PageEvidence,
     shares: list[float],
-    neighbours: list[list[float]],
+    neighbours: tuple[list[float] | None, list[float] | None],
 ) -> dict[str, float]:
     """Evidence that `block` heads `article`: overlap with its body and lede, numbers, position.
 
     `shares` are the block's body shares for every article on the page (for rank and margin),
-    `neighbours` those of the blocks right before and after it in its run: a kicker or
-    subtitle that shares few words with its body sits next to a title that shares many.
+    `neighbours` those of the blocks right before and after it in its run (None at the run's
+    ends): a kicker or subtitle that shares few words with its body sits next to a title
+    that shares many, a kicker before it and a subtitle after it.
     """
     span = evidence.articles[article]
     body_share, lede_share = evidence.shares(block.text, article)
     text = "".join(_chars(block.text))
     numbers = _DIGITS_RE.findall(block.text)
     found = sum(n in evidence.bodies[article] for n in numbers)
+    before, after = neighbours
+    prev_leads = max(_margin(before, article), 0.0) if before else 0.0
+    next_leads = max(_margin(after, article), 0.0) if after else 0.0
     spans = evidence.articles
     # Article bodies lying between the block and this article's body.
     if block.index > span.end:
@@ -238,8 +252,10 @@ def owner_features(
         "just_after": float(block.index > span.end and between == 0),
         "after_gap": math.log1p(between) if block.index > span.end else 0.0,
         "before_gap": math.log1p(between) if block.index < span.start else 0.0,
-        "neighbour_margin": max((max(_margin(s, article), 0.0) for s in neighbours), default=0.0),
-        "neighbour_best": float(any(_margin(s, article) > 0 for s in neighbours)),
+        "prev_leads": prev_leads,
+        "next_leads": next_leads,
+        "cue_before_lead": float(next_leads > 0 and bool(KICKER_END_RE.search(block.text))),
+        "dash_after_lead": float(prev_leads > 0 and bool(SUBTITLE_START_RE.match(block.text))),
         # A block sharing little with any article: a section label or caption, or a kicker
         # that only sets the scene.
         "lonely": float(max(shares) < 0.2),
@@ -247,13 +263,15 @@ def owner_features(
     }
 
 
-def run_neighbours(blocks: list[HeadBlock], shares: list[list[float]], i: int) -> list[list[float]]:
+def run_neighbours(
+    blocks: list[HeadBlock], shares: list[list[float]], i: int
+) -> tuple[list[float] | None, list[float] | None]:
     """The body shares of the blocks right before and after block `i` in its run."""
-    return [
-        shares[j]
+    before, after = (
+        shares[j] if 0 <= j < len(blocks) and blocks[j].run == blocks[i].run else None
         for j in (i - 1, i + 1)
-        if 0 <= j < len(blocks) and blocks[j].run == blocks[i].run
-    ]
+    )
+    return before, after
 
 
 @cache
@@ -285,11 +303,6 @@ def role_features(text: str, lede: str, evidence: PageEvidence, article: int) ->
         "event": float(last_flag.startswith("v") and last_word not in _SPEECH_VERBS),
         "ends_noun": float(last_flag.startswith("n")),
     }
-
-
-def pair_features(first: dict[str, float], second: dict[str, float]) -> dict[str, float]:
-    """A two-block headline's features: the first block's minus the second's."""
-    return {k: first[k] - second[k] for k in first}
 
 
 # --- decision -------------------------------------------------------------------------------
@@ -336,28 +349,32 @@ def assign(
     ]
     # Consider for each block only the articles it fits best, so that the search stays small.
     keep = max(4, min(n, 6))
-    candidates = [sorted(range(n), key=lambda a, i=i: -owner[i][a])[:keep] for i in range(len(blocks))]
+    candidates = [
+        sorted(range(n), key=lambda a, i=i: -owner[i][a])[:keep] for i in range(len(blocks))
+    ]
 
-    role_cache: dict[tuple[int, int], float] = {}
+    role_cache: dict[tuple[int, int], tuple[float, float, float]] = {}
+
+    def role(i: int, a: int) -> tuple[float, float, float]:
+        """Block i's kicker / title / subtitle log-probabilities, were it article a's."""
+        if (i, a) not in role_cache:
+            features = role_features(blocks[i].text, evidence.ledes[a], evidence, a)
+            role_cache[(i, a)] = model.role_logprobs(features)
+        return role_cache[(i, a)]
 
     def kicker_prob(i: int, a: int) -> float:
-        if (i, a) not in role_cache:
-            lede = evidence.ledes[a]
-            first = role_features(blocks[i].text, lede, evidence, a)
-            second = role_features(blocks[i + 1].text, lede, evidence, a)
-            p = _sigmoid(model.roles.logit(pair_features(first, second)))
-            role_cache[(i, a)] = min(max(p, 1e-6), 1 - 1e-6)
-        return role_cache[(i, a)]
+        """Probability that blocks i, i+1 are kicker + title rather than title + subtitle."""
+        first, second = role(i, a), role(i + 1, a)
+        return _sigmoid(first[0] + second[1] - first[1] - second[2])
 
     def group_score(i: int, size: int, a: int) -> float:
         score = model.group_prior[size - 1] + sum(owner[j][a] for j in range(i, i + size))
+        if size == 1:
+            return score + role(i, a)[1]
+        first, second = role(i, a), role(i + 1, a)
         if size == 2:
-            p = kicker_prob(i, a)
-            score += math.log(max(p, 1 - p))
-        elif size == 3:
-            # Kicker + title, then title + subtitle.
-            score += math.log(kicker_prob(i, a)) + math.log(1 - kicker_prob(i + 1, a))
-        return score
+            return score + max(first[0] + second[1], first[1] + second[2])
+        return score + first[0] + second[1] + role(i + 2, a)[2]
 
     memo: dict[tuple[int, int], tuple[float, tuple]] = {}
 

@@ -448,7 +448,9 @@ def parse_page(text: str, model: HeadlineModel | None = None) -> Page:
     `model` scores headline evidence (default: the fitted one shipped with newsbot).
     """
     parts = page_parts(text)
-    for article, headline in zip(parts.articles, assign(parts.heads, parts.spans, model), strict=True):
+    for article, headline in zip(
+        parts.articles, assign(parts.heads, parts.spans, model), strict=True
+    ):
         if headline is None:
             log.warning("article %d (%s) has no headline", article.position, article.byline)
         else:

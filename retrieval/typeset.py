@@ -47,7 +47,9 @@ class Layout:
 # Headline-shaped blocks that head no article: section labels, picture captions, editors.
 STRAY_BLOCKS = ["图片新闻", "民生速递", "本版责编：李华", "图为市民在湟水河畔散步", "要闻简报"]
 _CLAUSE_RE = re.compile(r"[^，。；：！？、“”（）]+")
-_DATE_CLAUSE_RE = re.compile(r"^(?:\d+月\d+日|\d+日|昨日|近日|今天|日前|今年以来|据悉|据了解|记者从)")
+_DATE_CLAUSE_RE = re.compile(
+    r"^(?:\d+月\d+日|\d+日|昨日|近日|今天|日前|今年以来|据悉|据了解|记者从)"
+)
 
 
 def wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
