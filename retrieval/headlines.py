@@ -103,8 +103,9 @@ class HeadlineModel:
     roles: dict[str, LogisticModel]
     # Log-prior of an article's headline having 1, 2 or 3 blocks.
     group_prior: tuple[float, float, float]
-    # Cost of leaving an article without any headline block.
+    # Cost of leaving an article without any headline block, and a block without an article.
     missing_cost: float
+    stray_cost: float
     # A two-block headline whose kicker+title probability lies within this margin of 0.5 is
     # uncertain.
     uncertain_margin: float
@@ -124,6 +125,7 @@ class HeadlineModel:
             "roles": {role: m.to_json() for role, m in self.roles.items()},
             "group_prior": list(self.group_prior),
             "missing_cost": self.missing_cost,
+            "stray_cost": self.stray_cost,
             "uncertain_margin": self.uncertain_margin,
         }
 
@@ -135,6 +137,7 @@ class HeadlineModel:
             roles={role: LogisticModel.from_json(m) for role, m in data["roles"].items()},
             group_prior=(prior[0], prior[1], prior[2]),
             missing_cost=float(data["missing_cost"]),
+            stray_cost=float(data["stray_cost"]),
             uncertain_margin=float(data["uncertain_margin"]),
             provenance=data.get("provenance", ""),
         )
@@ -333,8 +336,8 @@ def assign(
 
     Every block goes to at most one article; an article's blocks are consecutive in one run.
     The score of a choice is the sum of the owner logits of the blocks it attaches, the log
-    prior of each group's size and of its roles, less `missing_cost` per article left bare;
-    a block no article fits stays unattached.
+    prior of each group's size and of its roles, less `missing_cost` per article left bare and
+    `stray_cost` per block left unattached; a block no article fits stays unattached.
     """
     model = model or default_model()
     n = len(articles)
@@ -386,7 +389,8 @@ def assign(
         key = (i, used)
         if key in memo:
             return memo[key]
-        result = best(i + 1, used)  # block i stays unattached
+        rest_score, rest = best(i + 1, used)  # block i stays unattached
+        result = (rest_score - model.stray_cost, rest)
         for size in range(1, MAX_GROUP + 1):
             end = i + size
             if end > len(blocks) or blocks[end - 1].run != blocks[i].run:
