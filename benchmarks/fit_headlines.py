@@ -226,12 +226,14 @@ def main() -> None:
     roles = fit_roles(role_rows, role_labels)
     probs = out_of_fold(role_rows, role_labels, role_keys, pairs)
     margin = pick_margin(probs, [int(kicker) for _, _, kicker in pairs])
+    right = sum((p > 0.5) == kicker for p, (_, _, kicker) in zip(probs, pairs, strict=True))
+    print(f"two-block headlines read right out of fold: {right}/{len(pairs)}")
     model = HeadlineModel(owner, roles, group_prior(pages), 0.0, 0.0, margin)
     scored = []
     for missing in _MISSING_COSTS:
         for stray in _STRAY_COSTS:
             counts = evaluate(replace(model, missing_cost=missing, stray_cost=stray), pages)
-            scored.append((counts.exact_roles - 2 * counts.foreign_blocks, missing, stray))
+            scored.append((counts.exact_roles - 10 * counts.foreign_blocks, missing, stray))
             print(
                 f"missing cost {missing}, stray cost {stray}: exact roles "
                 f"{counts.percent('exact_roles'):.1f}%, foreign blocks {counts.foreign_blocks}"

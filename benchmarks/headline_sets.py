@@ -29,9 +29,9 @@ SEED_ARTICLES = REPO / "tests" / "data" / "seed_articles.json"
 _BANNERS = ["要闻", "城事 民生", "综合新闻", "教育 文化"]
 # Generated pages with the headline structures of real pages: kickers and subtitles made from
 # the article's text, one-paragraph articles, stray blocks.
-HEADLINE_LAYOUT = Layout(variant_rate=0.5, short_rate=0.25, stray_rate=0.3)
+HEADLINE_LAYOUT = Layout(variant_rate=0.5, short_rate=0.25, stray_rate=0.15)
 # Stray blocks on the written pages too: a section label or caption heads no article.
-WRITTEN_LAYOUT = Layout(stray_rate=0.2)
+WRITTEN_LAYOUT = Layout(stray_rate=0.1)
 
 
 def load_pages(path: Path) -> dict[str, list[Article]]:

@@ -233,6 +233,7 @@ def owner_features(
     numbers = _DIGITS_RE.findall(block.text)
     found = sum(n in evidence.bodies[article] for n in numbers)
     before, after = neighbours
+    lonely = max(shares) < 0.2
     prev_leads = max(_margin(before, article), 0.0) if before else 0.0
     next_leads = max(_margin(after, article), 0.0) if after else 0.0
     spans = evidence.articles
@@ -260,8 +261,9 @@ def owner_features(
         "cue_before_lead": float(next_leads > 0 and bool(KICKER_END_RE.search(block.text))),
         "dash_after_lead": float(prev_leads > 0 and bool(SUBTITLE_START_RE.match(block.text))),
         # A block sharing little with any article: a section label or caption, or a kicker
-        # that only sets the scene.
-        "lonely": float(max(shares) < 0.2),
+        # that only sets the scene; next to a title, which of the two it is matters.
+        "lonely": float(lonely),
+        "lonely_beside_lead": float(lonely and max(next_leads, prev_leads) > 0),
         "short": float(len(text) <= 6),
     }
 

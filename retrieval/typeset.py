@@ -15,6 +15,7 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 from retrieval.layout import INDENT, NO_LINE_END, NO_LINE_START, UNIT_RE, display_width
@@ -138,12 +139,19 @@ def _headline_blocks(article: Article, width: int) -> list[list[str]]:
 
 
 def _clause(text: str, rng: random.Random, want_digit: bool, avoid: str) -> str | None:
-    """A clause of `text` fit to stand as a headline block (6-20 characters, no dateline)."""
+    """A clause of `text` fit to stand as a headline block (6-20 characters, no dateline).
+
+    Now and then two short clauses in a row stand together, a space between them, as the
+    two phrases of a kicker or subtitle often do (坚持以赛促旅 激发消费活力).
+    """
+    found = [c for c in _CLAUSE_RE.findall(text) if not _DATE_CLAUSE_RE.match(c)]
+    pairs = [f"{a} {b}" for a, b in pairwise(found) if 4 <= len(a) <= 9 and 4 <= len(b) <= 9]
+    if pairs and rng.random() < 0.3:
+        found = pairs
     clauses = [
         c
-        for c in _CLAUSE_RE.findall(text)
+        for c in found
         if 6 <= len(c) <= 20
-        and not _DATE_CLAUSE_RE.match(c)
         and c not in avoid
         and avoid not in c
         and (any(ch.isdigit() for ch in c) or not want_digit)
@@ -154,14 +162,15 @@ def _clause(text: str, rng: random.Random, want_digit: bool, avoid: str) -> str 
 def headline_variant(article: Article, rng: random.Random) -> Article:
     """`article` with the headline structure of another real-paper kind, made from its text.
 
-    A kicker that sets the scene without a cue word (a clause of the lede), a subtitle that
-    adds a figure (a clause holding a number), or both; fields it already has stay.
+    A kicker that sets the scene without a cue word (a clause from past the lede, since a
+    kicker rarely repeats the lede's main fact as a title does), a subtitle that adds a figure
+    (a clause holding a number), or both; fields it already has stay.
     """
     kicker, subtitle = article.kicker, article.subtitle
     kind = rng.choice(("kicker", "subtitle", "both"))
     body = "".join(article.paragraphs[1:]) or article.paragraphs[0]
-    if kind in ("kicker", "both") and not kicker:
-        kicker = _clause(article.paragraphs[0], rng, False, article.title)
+    if kind in ("kicker", "both") and not kicker and len(article.paragraphs) > 1:
+        kicker = _clause(body, rng, False, article.title)
     if kind in ("subtitle", "both") and not subtitle:
         subtitle = _clause(body, rng, True, article.title)
         if subtitle == kicker:
