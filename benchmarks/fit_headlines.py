@@ -53,8 +53,8 @@ from retrieval.typeset import articles_from_json, page_articles
 log = logging.getLogger(__name__)
 _L2 = 1.0
 _MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3]
-_MISSING_COSTS = [1.0, 2.0, 4.0, 8.0]
-_STRAY_COSTS = [0.0, 1.0, 2.0, 3.0, 4.0]
+_MISSING_COSTS = [2.0, 4.0, 8.0, 16.0, 32.0]
+_STRAY_COSTS = [0.0, 1.0, 2.0, 3.0]
 
 
 def fit_logistic(rows: list[dict[str, float]], labels: list[int], l2: float = _L2) -> LogisticModel:
