@@ -154,11 +154,10 @@ def examples(pages: list[tuple[str, str, list[Article]]]):
             continue
         seen.add(key)
         for a, article in enumerate(gold):
-            lede = evidence.ledes[a]
             fields = (article.kicker, article.title, article.subtitle)
             for label, text in enumerate(fields):
                 if text:
-                    role_rows.append(role_features(text, lede, evidence, a))
+                    role_rows.append(role_features(text, evidence, a))
                     role_labels.append(label)
                     role_keys.append(key)
             if len(headline_blocks(article)) == 2:
@@ -219,6 +218,8 @@ def main() -> None:
     parser.add_argument("--mixed", type=int, default=300, help="generated mixed pages")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    # Pages with an article left without a headline are counted, not logged one by one.
+    logging.getLogger("retrieval").setLevel(logging.ERROR)
 
     pages = training_pages(args.layouts, args.mixed, args.seed)
     owner_rows, owner_labels, role_rows, role_labels, role_keys, pairs = examples(pages)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import random
 import re
 import time
@@ -151,6 +152,8 @@ def main() -> None:
         "--with-test", action="store_true", help="also report the frozen headline test split"
     )
     args = parser.parse_args()
+    # Pages with an article left without a headline are counted, not logged one by one.
+    logging.getLogger("retrieval").setLevel(logging.ERROR)
 
     pools = {"tests/data articles": [a for p in TEST_ARTICLES for a in articles_from_json(p)]}
     if CMRC_TRIAL.is_file():

@@ -20,7 +20,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 
 import jieba.posseg as posseg
@@ -279,13 +279,15 @@ def run_neighbours(
     return before, after
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _words(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((p.word, p.flag) for p in posseg.cut(text.replace(" ", "")))
 
 
-def role_features(text: str, lede: str, evidence: PageEvidence, article: int) -> dict[str, float]:
-    """What a block's form says about its role: length, phrase spaces, cues, marks, event."""
+def role_features(text: str, evidence: PageEvidence, article: int) -> dict[str, float]:
+    """What a block's form says about its role: length, phrase spaces, cues, marks, event,
+    and how much of it the lede of `article` repeats."""
+    lede = evidence.ledes[article]
     words = [(w, f) for w, f in _words(text) if f != "x"]
     last_word, last_flag = words[-1] if words else ("", "")
     _, lede_share = evidence.shares(text, article)
@@ -363,7 +365,7 @@ def assign(
     def role(i: int, a: int) -> tuple[float, float, float]:
         """Block i's kicker / title / subtitle log-probabilities, were it article a's."""
         if (i, a) not in role_cache:
-            features = role_features(blocks[i].text, evidence.ledes[a], evidence, a)
+            features = role_features(blocks[i].text, evidence, a)
             role_cache[(i, a)] = model.role_logprobs(features)
         return role_cache[(i, a)]
 
