@@ -1,6 +1,6 @@
 """Cold start of the serving path in a fresh process: import, `Searcher.open`, one query.
 
-python -m benchmarks.cold_start benchmarks/out/n1000000/index/newsbot/archive.db
+    python -m benchmarks.cold_start benchmarks/out/n1000000/index/newsbot/archive.db
 """
 
 from __future__ import annotations
