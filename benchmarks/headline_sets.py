@@ -26,6 +26,7 @@ DAYS = HEADLINES / "days.jsonl"
 TEST = HEADLINES / "test.jsonl"
 LAYOUT_ARTICLES = REPO / "tests" / "data" / "layout_articles.json"
 SEED_ARTICLES = REPO / "tests" / "data" / "seed_articles.json"
+SEED_PAGE = REPO / "data" / "pages" / "xining-evening-news-2024-08-22-page.txt"
 _BANNERS = ["要闻", "城事 民生", "综合新闻", "教育 文化"]
 # Generated pages with the headline structures of real pages: kickers and subtitles made from
 # the article's text, one-paragraph articles, stray blocks.
