@@ -354,8 +354,9 @@ def assign(
         [model.owner.logit(owner_features(b, a, evidence, body[i], near[i])) for a in range(n)]
         for i, b in enumerate(blocks)
     ]
-    # Consider for each block only the articles it fits best, so that the search stays small.
-    keep = max(4, min(n, 6))
+    # Consider for each block only the articles it fits best, so that the search stays small
+    # (fewer on a page of many short items, where the sets of articles used multiply).
+    keep = 6 if n <= 10 else 3
     candidates = [
         sorted(range(n), key=lambda a, i=i: -owner[i][a])[:keep] for i in range(len(blocks))
     ]
@@ -374,6 +375,7 @@ def assign(
         first, second = role(i, a), role(i + 1, a)
         return _sigmoid(first[0] + second[1] - first[1] - second[2])
 
+    @cache
     def group_score(i: int, size: int, a: int) -> float:
         score = model.group_prior[size - 1] + sum(owner[j][a] for j in range(i, i + size))
         if size == 1:
@@ -383,14 +385,19 @@ def assign(
             return score + max(first[0] + second[1], first[1] + second[2])
         return score + first[0] + second[1] + role(i + 2, a)[2]
 
+    # Articles some block from i on may still take: only they matter for what blocks i.. can
+    # do, which keeps the memo small. Each article given a headline earns back its
+    # missing_cost, so the score never needs to know which earlier articles were used.
+    later = [0] * (len(blocks) + 1)
+    for i in range(len(blocks) - 1, -1, -1):
+        later[i] = later[i + 1] | sum(1 << a for a in candidates[i])
     memo: dict[tuple[int, int], tuple[float, tuple]] = {}
 
     def best(i: int, used: int) -> tuple[float, tuple]:
         """Best score and choices (start, size, article) for blocks i.. with articles `used`."""
         if i == len(blocks):
-            bare = n - bin(used).count("1")
-            return -model.missing_cost * bare, ()
-        key = (i, used)
+            return 0.0, ()
+        key = (i, used & later[i])
         if key in memo:
             return memo[key]
         rest_score, rest = best(i + 1, used)  # block i stays unattached
@@ -403,7 +410,7 @@ def assign(
                 if used >> a & 1:
                     continue
                 rest_score, rest = best(end, used | 1 << a)
-                score = group_score(i, size, a) + rest_score
+                score = group_score(i, size, a) + model.missing_cost + rest_score
                 if score > result[0]:
                     result = (score, ((i, size, a), *rest))
         memo[key] = result
