@@ -5,18 +5,37 @@ articles) and, when `../shared/data/cmrc2018_trial.json` is present, from the CM
 passages (title as headline, passage split at sentence ends into paragraphs, a made-up
 byline). Each layout is typeset by `retrieval.typeset` and parsed by `retrieval.layout`.
 
-    python benchmarks/layout_recovery.py --layouts 300 --seed 1
+The headline table (issue 10) scores kicker / title / subtitle and paragraphs article by
+article: on the written headline sets' pages (tune; days; the frozen test split, reported
+only), on generated pages with real-paper headline structures and stray blocks, and on the
+bundled page.
+
+    python -m benchmarks.layout_recovery --layouts 300 --headline-layouts 8 --seed 1
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import random
 import re
 import time
 from pathlib import Path
 
+from benchmarks.headline_sets import (
+    DAYS,
+    HEADLINE_LAYOUT,
+    SEED_ARTICLES,
+    SEED_PAGE,
+    TEST,
+    TUNE,
+    WRITTEN_LAYOUT,
+    HeadlineCounts,
+    load_pages,
+    score_page,
+    typeset_layouts,
+)
 from retrieval.layout import clean_spaces, ends_sentence, parse_page
 from retrieval.models import Article
 from retrieval.typeset import articles_from_json, random_page, recovered
@@ -68,11 +87,73 @@ def measure(pool: list[Article], layouts: int, seed: int) -> tuple[int, int, flo
     return ok, total, 1000 * seconds / layouts
 
 
+def headline_counts(pages: dict[str, list[Article]], layouts: int, seed: int) -> HeadlineCounts:
+    """Headline and paragraph figures over `layouts` random layouts of each page."""
+    counts = HeadlineCounts()
+    for _, text, gold in typeset_layouts(pages, layouts, seed, WRITTEN_LAYOUT):
+        counts.add(score_page(gold, parse_page(text)))
+    return counts
+
+
+def generated_counts(pool: list[Article], pages: int, seed: int) -> HeadlineCounts:
+    """Headline figures on random pages of `pool` with real-paper headline structures."""
+    rng = random.Random(seed)
+    counts = HeadlineCounts()
+    for _ in range(pages):
+        text, articles, _ = random_page(pool, rng, HEADLINE_LAYOUT)
+        counts.add(score_page(articles, parse_page(text)))
+    return counts
+
+
+def bundled_counts() -> HeadlineCounts:
+    """Headline figures on the bundled seed page against its hand-checked parse."""
+    gold = articles_from_json(SEED_ARTICLES)
+    return score_page(gold, parse_page(SEED_PAGE.read_text(encoding="utf-8")))
+
+
+def headline_table(pool: list[Article], layouts: int, seed: int, with_test: bool) -> list[str]:
+    """The headline figures as Markdown rows, one per page set."""
+    sets = [
+        (f"tune split ({TUNE.name}), {layouts} layouts a page", TUNE),
+        (f"extra days ({DAYS.name}), {layouts} layouts a page", DAYS),
+    ]
+    if with_test:
+        sets.append((f"frozen test split ({TEST.name}), {layouts} layouts a page", TEST))
+    rows = [
+        "| pages | articles | exact kicker/title/subtitle | gold title among fields "
+        "| uncertain (cited whole) | blocks on foreign articles | exact paragraphs |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    results = [
+        (name, headline_counts(load_pages(path), layouts, seed))
+        for name, path in sets
+        if path.is_file()
+    ]
+    pages = 40 * layouts
+    results.append((f"generated, {pages} pages", generated_counts(pool, pages, seed)))
+    results.append(("bundled page (2024-08-22)", bundled_counts()))
+    for name, c in results:
+        rows.append(
+            f"| {name} | {c.articles} | {c.exact_roles} ({c.percent('exact_roles'):.1f}%) "
+            f"| {c.title_among} ({c.percent('title_among'):.1f}%) | {c.uncertain} "
+            f"| {c.foreign_blocks} | {c.exact_paragraphs} ({c.percent('exact_paragraphs'):.1f}%) |"
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--layouts", type=int, default=300, help="random pages per article pool")
     parser.add_argument("--seed", type=int, default=1, help="seed of the random layouts")
+    parser.add_argument(
+        "--headline-layouts", type=int, default=8, help="layouts of each written headline page"
+    )
+    parser.add_argument(
+        "--with-test", action="store_true", help="also report the frozen headline test split"
+    )
     args = parser.parse_args()
+    # Pages with an article left without a headline are counted, not logged one by one.
+    logging.getLogger("retrieval").setLevel(logging.ERROR)
 
     pools = {"tests/data articles": [a for p in TEST_ARTICLES for a in articles_from_json(p)]}
     if CMRC_TRIAL.is_file():
@@ -84,6 +165,9 @@ def main() -> None:
         print(f"{name} ({len(pool)} articles, {args.layouts} layouts, seed {args.seed})")
         print(f"  articles recovered exactly: {ok}/{total} ({100 * ok / total:.1f}%)")
         print(f"  parse time: {ms:.2f} ms per page")
+    print("\nHeadlines on unseen pages")
+    test_pool = pools["tests/data articles"]
+    print("\n".join(headline_table(test_pool, args.headline_layouts, args.seed, args.with_test)))
 
 
 if __name__ == "__main__":

@@ -10,12 +10,12 @@ on many layouts, not just the seed page.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from retrieval.headlines import ArticleSpan, HeadBlock, HeadlineModel, assign
 from retrieval.models import Article, Page
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ _SPACE_RE = re.compile(
     rf"|(?<=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}])"
 )
 
-_ROLE = r"(?:特约|实习|见习|首席|融媒体|本报)?(?:记者|通讯员)"
+_ROLE = r"(?:(?:特约|实习|见习|首席|融媒体|本报)?(?:记者|通讯员)|实习生)"
 # Extraction may have put spaces around the digits of a dateline (`新华社西宁 11 月 20 日电`).
 _LEAD = (
     r"本报[^（）。，]{0,16}?讯"
@@ -65,14 +65,6 @@ _STAFF_BYLINE_RE = re.compile(rf"^本报记者((?:[ \u3000、]+{_NAME})+)(?=[ \u
 _ROLE_RE = re.compile(_ROLE)
 _NAME_RE = re.compile(rf"^{_NAME}$")
 
-# Kicker vs subtitle. A kicker (引题) leads into the title: it ends in a verb of speech or
-# reporting (…时强调) or a colon, or is a context clause (…之际). A subtitle (副题) follows the
-# title and often opens with a dash (——记…). Two headline blocks without either cue are read
-# in page order as title + subtitle, since it is the kicker that carries a lead-in cue.
-_KICKER_END_RE = re.compile(
-    r"(?:强调|指出|表示|要求|提出|认为|称|说|透露|介绍|宣布|希望|呼吁|寄语|之际|期间|前夕|[:：])$"
-)
-_SUBTITLE_START_RE = re.compile(r"^(?:—|－－|--|一一)")
 _MAX_HEADLINE_LINES = 3
 _EXCLAIMED_HEADLINE_RE = re.compile(r"[^。]{2,40}[！？]")
 _MAX_BYLINE_LINES = 3
@@ -99,18 +91,34 @@ def ends_sentence(text: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
+# One space between two CJK characters (or a closing and an opening mark) separates phrases,
+# in a headline (坚决扛起生态保护政治责任 守护好湟水河一河清水) or a slogan (“菊香夏都 共享金秋”),
+# and is kept; every other space next to CJK text is extraction's and goes. Letter-spaced
+# type (every character apart) loses them all.
+_PHRASE_SPACE_RE = re.compile(rf"(?<=[{_CJK}”’」』）》]) (?=[{_CJK}“‘「『（《])")
+_SPACED_OUT_RE = re.compile(rf"^(?:[{_CJK}] ){{2,}}[{_CJK}]$")
+
+
 def join_lines(lines: list[str]) -> str:
     """Join hard-wrapped lines with no inserted space, except where Latin text was broken.
 
     A break between two ASCII characters (`Tiago` / `Monteiro`) stood for a space that
-    extraction dropped, since a run of ASCII is never broken; CJK text never had one.
+    extraction dropped, since a run of ASCII is never broken; CJK text never had one. Spaces
+    extraction put next to CJK text go; phrase spaces stay.
     """
+    text = _joined(lines).strip()
+    if _SPACED_OUT_RE.match(text):
+        return text.replace(" ", "")
+    return " ".join(clean_spaces(part) for part in _PHRASE_SPACE_RE.split(text))
+
+
+def _joined(lines: list[str]) -> str:
     text = ""
     for line in lines:
         if text and _is_ascii_text(text[-1]) and _is_ascii_text(line[0]):
             text += " "
         text += line
-    return clean_spaces(text)
+    return text
 
 
 def _is_ascii_text(char: str) -> bool:
@@ -380,76 +388,18 @@ def _drop_chars(lines: list[str], count: int) -> list[str]:
     return [line for line in kept if line.strip()]
 
 
-def _bigrams(text: str) -> set[str]:
-    chars = [c for c in text if c.isalnum()]
-    return {a + b for a, b in pairwise(chars)}
+@dataclass
+class PageParts:
+    """A page before its headlines are assigned: banner, articles, headline blocks, body spans."""
+
+    banner: str | None
+    articles: list[Article]
+    heads: list[HeadBlock]
+    spans: list[ArticleSpan]
 
 
-def _assign_headlines(heads: list[tuple[int, str]], bodies: list[set[str]]) -> list[int]:
-    """The article index each headline belongs to, by character-bigram overlap with its text.
-
-    First a greedy one-to-one matching by score gives every article one headline; then each
-    remaining headline joins the article of a neighbouring headline block (kicker, title and
-    subtitle of one article sit together): the side its kicker/subtitle cue points to, else
-    whichever of them it overlaps more.
-    Bigrams are weighted by rarity across the page's articles, so shared words like 西宁 count
-    little.
-    """
-    n = len(bodies)
-    df: dict[str, int] = {}
-    for body in bodies:
-        for gram in body:
-            df[gram] = df.get(gram, 0) + 1
-
-    def score(grams: set[str], article: int) -> float:
-        weights = {g: math.log((n + 1) / (df.get(g, 0) + 0.5)) for g in grams}
-        total = sum(weights.values())
-        hit = sum(w for g, w in weights.items() if g in bodies[article])
-        return hit / total if total else 0.0
-
-    scores = [[score(_bigrams(text), a) for a in range(n)] for _, text in heads]
-    owner = [-1] * len(heads)
-    titled: set[int] = set()
-    pairs = sorted(
-        ((scores[h][a], h, a) for h in range(len(heads)) for a in range(n)), key=lambda p: -p[0]
-    )
-    for _, h, a in pairs:
-        if owner[h] < 0 and a not in titled:
-            owner[h] = a
-            titled.add(a)
-    # Neighbours are adjacent blocks with no body block between them. A kicker leads into the
-    # title after it and a subtitle follows its title, so their cues pick the side.
-    for h, (index, text) in enumerate(heads):
-        if owner[h] >= 0:
-            continue
-        before, after = (
-            owner[k] if 0 <= k < len(heads) and abs(heads[k][0] - index) == 1 else -1
-            for k in (h - 1, h + 1)
-        )
-        if _KICKER_END_RE.search(text) and after >= 0:
-            owner[h] = after
-        elif _SUBTITLE_START_RE.match(text) and before >= 0:
-            owner[h] = before
-        else:
-            near = [a for a in (before, after) if a >= 0]
-            owner[h] = max(near or range(n), key=lambda a: scores[h][a])
-    return owner
-
-
-def _headline_roles(texts: list[str]) -> tuple[str | None, str, str | None]:
-    """(kicker, title, subtitle) from an article's headline blocks in page order."""
-    if len(texts) == 1:
-        return None, texts[0], None
-    if len(texts) == 2:
-        first, second = texts
-        if _KICKER_END_RE.search(first) and not _SUBTITLE_START_RE.match(second):
-            return first, second, None
-        return None, first, second
-    return texts[0], "".join(texts[1:-1]), texts[-1]
-
-
-def parse_page(text: str) -> Page:
-    """Rebuild a page's banner and articles (in reading order) from its extracted text."""
+def page_parts(text: str) -> PageParts:
+    """Split a page's text into its banner, article bodies (untitled) and headline blocks."""
     blocks = _blocks(text)
     banner = None
     if blocks and len(blocks[0].lines) == 1:
@@ -459,38 +409,54 @@ def parse_page(text: str) -> Page:
     _find_bylines(blocks)
     is_head = _find_headlines(blocks)
 
-    heads: list[tuple[int, str]] = []
-    bodies: list[list[_Block]] = []
+    heads: list[HeadBlock] = []
+    bodies: list[list[int]] = []
+    run = 0
     for i, block in enumerate(blocks):
         if is_head[i]:
-            heads.append((i, block.text))
+            run += bool(heads) and heads[-1].index != i - 1
+            heads.append(HeadBlock(block.text, i, run))
         elif block.byline is not None or not bodies:
             if block.byline is None:
                 log.warning("line %d: text before any byline read as an article", block.lineno)
-            bodies.append([block])
+            bodies.append([i])
         else:
-            bodies[-1].append(block)
+            bodies[-1].append(i)
 
     articles = []
     for position, body in enumerate(bodies):
+        first = blocks[body[0]]
         articles.append(
             Article(
                 title="",
-                paragraphs=_paragraphs(body),
-                reporters=body[0].reporters,
-                byline=body[0].byline,
+                paragraphs=_paragraphs([blocks[i] for i in body]),
+                reporters=first.reporters,
+                byline=first.byline,
                 position=position,
             )
         )
+    spans = [
+        ArticleSpan(a.paragraphs, body[0], body[-1])
+        for a, body in zip(articles, bodies, strict=True)
+    ]
+    return PageParts(banner, articles, heads, spans)
 
-    if heads and articles:
-        grams = [_bigrams("".join(a.paragraphs)) for a in articles]
-        owners = _assign_headlines(heads, grams)
-        for a, article in enumerate(articles):
-            texts = [text for (_, text), owner in zip(heads, owners, strict=True) if owner == a]
-            if texts:
-                article.kicker, article.title, article.subtitle = _headline_roles(texts)
-    for article in articles:
-        if not article.title:
+
+def parse_page(text: str, model: HeadlineModel | None = None) -> Page:
+    """Rebuild a page's banner and articles (in reading order) from its extracted text.
+
+    `model` scores headline evidence (default: the fitted one shipped with newsbot).
+    """
+    parts = page_parts(text)
+    for article, headline in zip(
+        parts.articles, assign(parts.heads, parts.spans, model), strict=True
+    ):
+        if headline is None:
             log.warning("article %d (%s) has no headline", article.position, article.byline)
-    return Page(banner=banner, articles=articles)
+        else:
+            article.kicker, article.title, article.subtitle = (
+                headline.kicker,
+                headline.title,
+                headline.subtitle,
+            )
+    return Page(banner=parts.banner, articles=parts.articles)

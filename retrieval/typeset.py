@@ -14,7 +14,8 @@ import json
 import random
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 from retrieval.layout import INDENT, NO_LINE_END, NO_LINE_START, UNIT_RE, display_width
@@ -37,6 +38,19 @@ class Layout:
     space_rate: float = 0.15
     # Columns of one article may differ by this many display columns (justification noise).
     column_jitter: int = 0
+    # Real-paper headline structures (`headline_variant`): the share of articles given a kicker
+    # or subtitle made from their own text, cut to their lede, or joined by a stray block.
+    variant_rate: float = 0.0
+    short_rate: float = 0.0
+    stray_rate: float = 0.0
+
+
+# Headline-shaped blocks that head no article: section labels, picture captions, editors.
+STRAY_BLOCKS = ["图片新闻", "民生速递", "本版责编：李华", "图为市民在湟水河畔散步", "要闻简报"]
+_CLAUSE_RE = re.compile(r"[^，。；：！？、“”（）]+")
+_DATE_CLAUSE_RE = re.compile(
+    r"^(?:\d+月\d+日|\d+日|昨日|近日|今天|日前|今年以来|据悉|据了解|记者从)"
+)
 
 
 def wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
@@ -124,6 +138,59 @@ def _headline_blocks(article: Article, width: int) -> list[list[str]]:
     return [wrap(part, width) for part in parts if part]
 
 
+def _clause(text: str, rng: random.Random, want_digit: bool, avoid: str) -> str | None:
+    """A clause of `text` fit to stand as a headline block (6-20 characters, no dateline).
+
+    Now and then two short clauses in a row stand together, a space between them, as the
+    two phrases of a kicker or subtitle often do (坚持以赛促旅 激发消费活力).
+    """
+    found = [c for c in _CLAUSE_RE.findall(text) if not _DATE_CLAUSE_RE.match(c)]
+    pairs = [f"{a} {b}" for a, b in pairwise(found) if 4 <= len(a) <= 9 and 4 <= len(b) <= 9]
+    if pairs and rng.random() < 0.3:
+        found = pairs
+    clauses = [
+        c
+        for c in found
+        if 6 <= len(c) <= 20
+        and c not in avoid
+        and avoid not in c
+        and (any(ch.isdigit() for ch in c) or not want_digit)
+    ]
+    return rng.choice(clauses) if clauses else None
+
+
+def headline_variant(article: Article, rng: random.Random) -> Article:
+    """`article` with the headline structure of another real-paper kind, made from its text.
+
+    A kicker that sets the scene without a cue word (a clause from past the lede, since a
+    kicker rarely repeats the lede's main fact as a title does), a subtitle that adds a figure
+    (a clause holding a number), or both; fields it already has stay.
+    """
+    kicker, subtitle = article.kicker, article.subtitle
+    kind = rng.choice(("kicker", "subtitle", "both"))
+    body = "".join(article.paragraphs[1:]) or article.paragraphs[0]
+    if kind in ("kicker", "both") and not kicker and len(article.paragraphs) > 1:
+        kicker = _clause(body, rng, False, article.title)
+    if kind in ("subtitle", "both") and not subtitle:
+        subtitle = _clause(body, rng, True, article.title)
+        if subtitle == kicker:
+            subtitle = None
+    return replace(article, kicker=kicker, subtitle=subtitle)
+
+
+def page_articles(pool: list[Article], rng: random.Random, layout: Layout) -> list[Article]:
+    """3 to 6 articles of `pool`, some given real-paper headline variants or cut short."""
+    articles = rng.sample(pool, min(len(pool), rng.randint(3, 6)))
+    out = []
+    for article in articles:
+        if layout.variant_rate and rng.random() < layout.variant_rate:
+            article = headline_variant(article, rng)
+        if layout.short_rate and len(article.paragraphs) > 1 and rng.random() < layout.short_rate:
+            article = replace(article, paragraphs=article.paragraphs[:1])
+        out.append(article)
+    return out
+
+
 def typeset_page(
     articles: list[Article],
     rng: random.Random,
@@ -139,6 +206,9 @@ def typeset_page(
         slot = rng.randint(i, len(articles))
         group = _headline_blocks(article, headline_width)
         slots[slot].insert(rng.randint(0, len(slots[slot])), group)
+    if layout.stray_rate and rng.random() < layout.stray_rate:
+        slot = rng.randint(0, len(articles))
+        slots[slot].insert(rng.randint(0, len(slots[slot])), [[rng.choice(STRAY_BLOCKS)]])
 
     out: list[str] = []
     if banner:
@@ -170,7 +240,8 @@ def random_page(
     pool: list[Article], rng: random.Random, layout: Layout | None = None
 ) -> tuple[str, list[Article], str | None]:
     """Pick 3 to 6 articles from `pool` and a banner; return (page text, articles, banner)."""
-    articles = rng.sample(pool, min(len(pool), rng.randint(3, 6)))
+    layout = layout or Layout()
+    articles = page_articles(pool, rng, layout)
     banner = rng.choice(_BANNERS) if rng.random() < 0.8 else None
     return typeset_page(articles, rng, banner, layout), articles, banner
 

@@ -7,8 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.headlines import KICKER_END_RE
 from retrieval.layout import NO_LINE_END, NO_LINE_START, clean_spaces, display_width, parse_page
-from retrieval.typeset import Layout, articles_from_json, random_page, recovered, typeset_page, wrap
+from retrieval.typeset import (
+    STRAY_BLOCKS,
+    Layout,
+    articles_from_json,
+    headline_variant,
+    random_page,
+    recovered,
+    typeset_page,
+    wrap,
+)
 
 DATA = Path(__file__).parent / "data"
 
@@ -127,3 +137,48 @@ def test_columns_of_uneven_width_within_an_article_are_recovered(pool):
         ok += recovered(articles, parse_page(text))
         total += len(articles)
     assert ok / total >= 0.97, f"{ok}/{total} articles recovered"
+
+
+def test_headline_variants_add_kickers_without_cues_and_subtitles_with_figures(pool):
+    rng = random.Random(4)
+    added = []
+    for article in pool * 6:
+        variant = headline_variant(article, rng)
+        body = "".join(article.paragraphs)
+        fields = {
+            "kicker": (article.kicker, variant.kicker),
+            "subtitle": (article.subtitle, variant.subtitle),
+        }
+        for role, (before, after) in fields.items():
+            if after != before:
+                # Made of the article's own words: each phrase of it is in the body.
+                assert all(phrase in body for phrase in after.split(" "))
+                added.append((role, after))
+    assert any(role == "kicker" and not KICKER_END_RE.search(text) for role, text in added)
+    assert any(role == "subtitle" and any(c.isdigit() for c in text) for role, text in added)
+
+
+def test_real_structure_layout_cuts_articles_short_and_adds_stray_blocks(pool):
+    layout = Layout(variant_rate=1.0, short_rate=1.0, stray_rate=1.0)
+    rng = random.Random(8)
+    text, articles, _ = random_page(pool, rng, layout)
+    assert all(len(a.paragraphs) == 1 for a in articles)
+    assert any(stray in text.split("\n") for stray in STRAY_BLOCKS)
+
+
+def test_parser_reads_real_structure_headlines_on_generated_pages(pool):
+    """Two- and three-block headlines without cue words, short articles, stray blocks."""
+    layout = Layout(variant_rate=0.5, short_rate=0.25, stray_rate=0.15)
+    rng = random.Random(12)
+    exact = among = total = 0
+    for _ in range(60):
+        text, articles, _ = random_page(pool, rng, layout)
+        page = parse_page(text)
+        assert len(page.articles) == len(articles)
+        for want, got in zip(articles, page.articles, strict=True):
+            fields = (got.kicker, got.title, got.subtitle)
+            exact += (want.kicker, want.title, want.subtitle) == fields
+            among += want.title in fields
+            total += 1
+    assert exact / total >= 0.85, f"{exact}/{total} headlines exact"
+    assert among / total >= 0.97, f"{among}/{total} titles among the headline fields"

@@ -1,0 +1,126 @@
+"""Headline article sets typeset into pages, and how a parsed page's headlines score against them.
+
+The sets under `data/eval/headlines/` were written by people who never read the layout code:
+one JSON object per article (`page`, `position`, `kicker`, `title`, `subtitle`, `byline`,
+`reporters`, `paragraphs`). Each page is typeset in several random layouts by
+`retrieval.typeset`, as the bundled page is set, and parsed back.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from retrieval.models import Article, Page
+from retrieval.typeset import STRAY_BLOCKS, Layout, typeset_page
+
+REPO = Path(__file__).resolve().parent.parent
+HEADLINES = REPO / "data" / "eval" / "headlines"
+TUNE = HEADLINES / "tune.jsonl"
+DAYS = HEADLINES / "days.jsonl"
+# The frozen test split: measured only to report, never read while fitting or tuning.
+TEST = HEADLINES / "test.jsonl"
+LAYOUT_ARTICLES = REPO / "tests" / "data" / "layout_articles.json"
+SEED_ARTICLES = REPO / "tests" / "data" / "seed_articles.json"
+SEED_PAGE = REPO / "data" / "pages" / "xining-evening-news-2024-08-22-page.txt"
+_BANNERS = ["要闻", "城事 民生", "综合新闻", "教育 文化"]
+# Generated pages with the headline structures of real pages: kickers and subtitles made from
+# the article's text, one-paragraph articles, stray blocks.
+HEADLINE_LAYOUT = Layout(variant_rate=0.5, short_rate=0.25, stray_rate=0.15)
+# Stray blocks on the written pages too: a section label or caption heads no article.
+WRITTEN_LAYOUT = Layout(stray_rate=0.1)
+
+
+def load_pages(path: Path) -> dict[str, list[Article]]:
+    """A headline set's articles grouped by page, in reading order."""
+    pages: dict[str, list[tuple[int, Article]]] = defaultdict(list)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        article = Article(
+            title=r["title"],
+            paragraphs=r["paragraphs"],
+            kicker=r.get("kicker") or None,
+            subtitle=r.get("subtitle") or None,
+            reporters=r.get("reporters") or [],
+            byline=r.get("byline"),
+        )
+        pages[str(r["page"])].append((int(r.get("position", 0)), article))
+    return {
+        name: [a for _, a in sorted(items, key=lambda x: x[0])] for name, items in pages.items()
+    }
+
+
+def typeset_layouts(
+    pages: dict[str, list[Article]], layouts: int, seed: int, layout: Layout | None = None
+) -> Iterator[tuple[str, str, list[Article]]]:
+    """(page name, page text, its articles) for `layouts` random layouts of every page."""
+    rng = random.Random(seed)
+    for name, articles in pages.items():
+        for _ in range(layouts):
+            banner = rng.choice(_BANNERS) if rng.random() < 0.8 else None
+            yield name, typeset_page(articles, rng, banner, layout), articles
+
+
+def headline_blocks(article: Article) -> list[str]:
+    """The article's headline blocks in page order."""
+    return [x for x in (article.kicker, article.title, article.subtitle) if x]
+
+
+def holds_block(article: Article, block: str) -> bool:
+    """Whether one of `article`'s headline fields is `block`, or an uncertain whole title has it."""
+    if block in (article.kicker, article.title, article.subtitle):
+        return True
+    title = article.title or ""
+    return title.startswith(block + " ") or title.endswith(" " + block) or f" {block} " in title
+
+
+@dataclass
+class HeadlineCounts:
+    """Per-article headline and paragraph figures, summed over pages."""
+
+    articles: int = 0
+    exact_roles: int = 0
+    title_among: int = 0
+    uncertain: int = 0
+    foreign_blocks: int = 0
+    exact_paragraphs: int = 0
+    exact_articles: int = 0
+
+    def add(self, other: HeadlineCounts) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def percent(self, name: str) -> float:
+        return 100 * getattr(self, name) / self.articles if self.articles else 0.0
+
+
+def score_page(gold: list[Article], page: Page) -> HeadlineCounts:
+    """How `page`'s parse matches the typeset articles, article by article in reading order.
+
+    A page parsed into a different number of articles counts every article as missed.
+    """
+    counts = HeadlineCounts(articles=len(gold))
+    if len(page.articles) != len(gold):
+        return counts
+    for i, (want, got) in enumerate(zip(gold, page.articles, strict=True)):
+        roles = (want.kicker, want.title, want.subtitle) == (got.kicker, got.title, got.subtitle)
+        counts.exact_roles += roles
+        counts.title_among += holds_block(got, want.title)
+        counts.uncertain += (
+            (got.kicker, got.subtitle) == (None, None)
+            and holds_block(got, want.title)
+            and got.title != want.title
+        )
+        counts.exact_paragraphs += want.paragraphs == got.paragraphs
+        counts.exact_articles += roles and want.paragraphs == got.paragraphs
+        foreign = [b for j, other in enumerate(gold) if j != i for b in headline_blocks(other)]
+        counts.foreign_blocks += sum(
+            holds_block(got, b) for b in foreign + STRAY_BLOCKS if b not in headline_blocks(want)
+        )
+    return counts

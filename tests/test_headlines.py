@@ -1,0 +1,166 @@
+"""Headline blocks on a page: which article each belongs to, in which role, or left uncertain."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from bot.render import source_html
+from retrieval.headlines import LogisticModel, default_model
+from retrieval.layout import parse_page
+from retrieval.models import ArticleRef
+from retrieval.resources import data_dir
+from retrieval.typeset import wrap
+
+HOUSING = (
+    "本报讯（记者 林晓）",
+    [
+        "记者从市住房和城乡建设局获悉，今年我市计划改造老旧小区126个，涉及居民2.1万户，"
+        "目前已开工113个，改造内容包括管网更新、外墙保温和加装电梯。",
+        "老旧小区改造是今年市政府确定的十件民生实事之一。据介绍，已完工的47个小区居民满意度"
+        "达95%以上，剩余小区将于10月底前全部完工。",
+    ],
+)
+METRO = (
+    "本报讯（记者 马骏）",
+    [
+        "市交通运输局昨日发布消息，地铁1号线二期工程已完成全部土建和设备安装，"
+        "将于下月开通试运营，新增车站8座，线路全长14.6公里。",
+        "二期工程开通后，城北片区至火车站的乘车时间将缩短至25分钟。",
+    ],
+)
+RIVER = (
+    "本报讯（记者 韩璐）",
+    [
+        "湟水河畔新增3处亲水平台，总面积约2000平方米，市民可在平台上近距离观赏河景，"
+        "平台将于本月底前向市民开放。",
+    ],
+)
+MUSEUM = ("本报讯（记者 王琼）", ["市博物馆暑期接待观众18万人次，同比增长三成，创历年同期新高。"])
+
+
+def _body(byline: str, paragraphs: list[str], width: int = 36) -> str:
+    """An article's body set in one column: the byline opens the first paragraph."""
+    blocks = []
+    for i, paragraph in enumerate(paragraphs):
+        text = byline + paragraph if i == 0 else paragraph
+        blocks.append("\n".join(wrap(text, width, width if i == 0 else width - 4)))
+    return "\n\n".join(blocks)
+
+
+def _page(*blocks: str) -> str:
+    return "\n\n".join(blocks) + "\n"
+
+
+def _headlines(page) -> list[tuple[str | None, str, str | None]]:
+    return [(a.kicker, a.title, a.subtitle) for a in page.articles]
+
+
+def test_two_block_headline_without_cue_is_kicker_and_title():
+    """A scene-setting kicker before the title that states the event is not taken for the title."""
+    page = parse_page(
+        _page(
+            _body(*HOUSING),
+            _body(*METRO),
+            "聚焦民生实事",
+            "老旧小区改造跑出加速度",
+            "地铁1号线二期工程下月开通",
+        )
+    )
+    assert _headlines(page) == [
+        ("聚焦民生实事", "老旧小区改造跑出加速度", None),
+        (None, "地铁1号线二期工程下月开通", None),
+    ]
+
+
+def test_two_block_headline_without_cue_is_title_and_subtitle():
+    """A block adding a figure after the title is its subtitle, even with no dash before it."""
+    page = parse_page(
+        _page(
+            _body(*METRO),
+            _body(*RIVER),
+            "地铁1号线二期工程下月开通",
+            "湟水河畔新增3处亲水平台",
+            "总面积约2000平方米 本月底前开放",
+        )
+    )
+    assert _headlines(page) == [
+        (None, "地铁1号线二期工程下月开通", None),
+        (None, "湟水河畔新增3处亲水平台", "总面积约2000平方米 本月底前开放"),
+    ]
+
+
+def test_kicker_of_one_report_is_not_the_subtitle_of_the_next():
+    page = parse_page(
+        _page(
+            _body(*METRO),
+            "地铁1号线二期工程下月开通",
+            "聚焦民生实事",
+            "老旧小区改造跑出加速度",
+            _body(*HOUSING),
+        )
+    )
+    assert _headlines(page) == [
+        (None, "地铁1号线二期工程下月开通", None),
+        ("聚焦民生实事", "老旧小区改造跑出加速度", None),
+    ]
+
+
+@pytest.mark.parametrize("stray", ["图片新闻", "本版责编：李华"])
+@pytest.mark.parametrize("where", [0, 1])
+def test_stray_block_heads_no_article(stray, where):
+    """A section label or editor's line shares nothing with any article: it is left out."""
+    blocks = [_body(*METRO), _body(*RIVER), "湟水河畔新增3处亲水平台\n\n地铁1号线二期工程下月开通"]
+    blocks.insert(where, stray)
+    page = parse_page(_page(*blocks))
+    assert _headlines(page) == [
+        (None, "地铁1号线二期工程下月开通", None),
+        (None, "湟水河畔新增3处亲水平台", None),
+    ]
+
+
+def test_short_one_paragraph_articles_keep_their_text_and_titles():
+    page = parse_page(
+        _page(
+            _body(*RIVER, width=30),
+            _body(*MUSEUM, width=30),
+            "市博物馆暑期接待观众18万人次",
+            "湟水河畔新增3处亲水平台",
+        )
+    )
+    assert [a.paragraphs for a in page.articles] == [RIVER[1], MUSEUM[1]]
+    assert [a.title for a in page.articles] == [
+        "湟水河畔新增3处亲水平台",
+        "市博物馆暑期接待观众18万人次",
+    ]
+
+
+def test_phrase_space_in_a_headline_is_kept():
+    page = parse_page(_page(_body(*METRO), "二期工程下月开通 新增车站8座"))
+    assert page.articles[0].title == "二期工程下月开通 新增车站8座"
+
+
+def test_uncertain_roles_keep_the_whole_headline_and_cite_it_whole():
+    """With roles the evidence cannot tell apart, the title is the whole headline in order."""
+    flat = {role: LogisticModel(0.0, {}) for role in ("kicker", "title", "subtitle")}
+    model = replace(default_model(), roles=flat, uncertain_margin=0.1)
+    page = parse_page(
+        _page(_body(*METRO), "市交通运输局发布消息", "地铁1号线二期工程下月开通"), model
+    )
+    article = page.articles[0]
+    assert (article.kicker, article.title, article.subtitle) == (
+        None,
+        "市交通运输局发布消息 地铁1号线二期工程下月开通",
+        None,
+    )
+    ref = ArticleRef(1, article.title, article.kicker, article.subtitle, ["马骏"], None, None)
+    assert source_html(ref).startswith("来源：《市交通运输局发布消息 地铁1号线二期工程下月开通》")
+
+
+def test_shipped_model_says_how_it_was_fitted():
+    data = json.loads((data_dir() / "headline_model.json").read_text(encoding="utf-8"))
+    assert data["provenance"].startswith("python -m benchmarks.fit_headlines")
+    assert set(data["roles"]) == {"kicker", "title", "subtitle"}
+    assert data["owner"]["weights"]
