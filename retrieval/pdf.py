@@ -98,36 +98,18 @@ class PdfDocument:
     pages: int
 
 
-@dataclass
 class _Line:
-    """Glyphs on one baseline within one column, in x order."""
+    """Glyphs on one baseline within one column, in x order, with their extent."""
 
-    glyphs: list[Glyph]
-    page: int
+    __slots__ = ("glyphs", "page", "x0", "x1", "top", "bottom", "size", "text")
 
-    @property
-    def x0(self) -> float:
-        return self.glyphs[0].x0
-
-    @property
-    def x1(self) -> float:
-        return self.glyphs[-1].x1
-
-    @property
-    def top(self) -> float:
-        return min(g.top for g in self.glyphs)
-
-    @property
-    def bottom(self) -> float:
-        return max(g.bottom for g in self.glyphs)
-
-    @property
-    def size(self) -> float:
-        return max(g.size for g in self.glyphs)
-
-    @property
-    def text(self) -> str:
-        return "".join(g.text for g in self.glyphs)
+    def __init__(self, glyphs: list[Glyph], page: int) -> None:
+        self.glyphs, self.page = glyphs, page
+        self.x0, self.x1 = glyphs[0].x0, glyphs[-1].x1
+        self.top = min(g.top for g in glyphs)
+        self.bottom = max(g.bottom for g in glyphs)
+        self.size = max(g.size for g in glyphs)
+        self.text = "".join(g.text for g in glyphs)
 
 
 def read_pdf(path: Path) -> PdfDocument:
@@ -172,12 +154,12 @@ def _page_content(page: pdfium.PdfPage) -> PageContent:
     box = raw.FS_RECTF()
     x, y = ctypes.c_double(), ctypes.c_double()
     for i in range(textpage.count_chars()):
-        if raw.FPDFText_IsGenerated(textpage, i) == 1:
-            continue
-        # PDFium reports a hyphen ending a line as U+0002 (a soft hyphen); it was drawn.
-        hyphen = raw.FPDFText_IsHyphen(textpage, i) == 1
-        char = "-" if hyphen else chr(raw.FPDFText_GetUnicode(textpage, i))
-        if char in "\r\n" or not raw.FPDFText_GetLooseCharBox(textpage, i, ctypes.byref(box)):
+        char = chr(raw.FPDFText_GetUnicode(textpage, i))
+        if char in " \r\n" and raw.FPDFText_IsGenerated(textpage, i) == 1:
+            continue  # a space or line end PDFium made up from the gaps
+        if char == "\x02" and raw.FPDFText_IsHyphen(textpage, i) == 1:
+            char = "-"  # PDFium reports a hyphen that ends a line as U+0002; it was drawn
+        if not raw.FPDFText_GetLooseCharBox(textpage, i, ctypes.byref(box)):
             continue
         if glyphs and "\ud800" <= glyphs[-1].text <= "\udbff" and "\udc00" <= char <= "\udfff":
             # A character beyond the BMP comes as two UTF-16 units: make it one glyph.

@@ -229,7 +229,7 @@ def test_a_folder_without_pages_is_an_error(workdir):
     (workdir / "empty").mkdir()
     result = newsbot("ingest", "empty", "--db", "news.db")
     assert result.exit_code == 1
-    assert result.stderr == "newsbot: empty: no .txt or .jsonl files in this folder\n"
+    assert result.stderr == "newsbot: empty: no .txt or .jsonl or .pdf files in this folder\n"
 
 
 @pytest.mark.parametrize("value", ["2024-02-30", "2024/08/22", "20240822", "yesterday"])
