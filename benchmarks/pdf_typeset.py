@@ -26,7 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from retrieval.layout import INDENT, NO_LINE_START, parse_page
+from retrieval.layout import INDENT, parse_page
 from retrieval.models import Article
 from retrieval.resources import BUNDLED_SOURCE, bundled_pages
 from retrieval.typeset import wrap
@@ -41,6 +41,12 @@ _SECTIONS = ["要闻", "综合", "城事", "民生", "经济", "文化"]
 # A justified line is stretched by at most this much per character (in ems); a line that
 # would need more (a long Latin run was pushed down) is set ragged instead.
 _MAX_STRETCH = 0.5
+# A title has room for six characters a line and stays this much larger than its kicker.
+_MIN_TITLE_CHARS = 6
+_MIN_TITLE_RATIO = 1.2
+_MIN_KICKER_RATIO = 1.25  # kickers and subtitles against the body text
+# How many display columns narrower a text may be set to keep a character off a line alone.
+_MAX_NARROWING = 4
 
 
 @dataclass
@@ -96,7 +102,7 @@ def _body_lines(article: Article, width: float, size: float) -> list[_BodyLine]:
         paragraphs.insert(0, article.byline)
     lines = []
     for paragraph in paragraphs:
-        wrapped = _no_widow(wrap(paragraph, columns, columns - INDENT))
+        wrapped = _wrap(paragraph, columns, columns - INDENT)
         for i, text in enumerate(wrapped):
             lines.append(_BodyLine(text, indent=i == 0, last=i == len(wrapped) - 1))
     return lines
@@ -198,18 +204,18 @@ class _Typesetter:
         self._separate()
 
     def _headline(self, article: Article, width: float) -> list[tuple[str, float]]:
-        """Kicker, title and subtitle lines, wrapped to the strip's width."""
+        """Kicker, title and subtitle lines, wrapped to the strip's width; a narrow strip
+        gets a smaller title (six characters a line), still well above the body size."""
         layout = self.layout
-        parts = [
-            (article.kicker, layout.kicker_size),
-            (article.title, layout.title_size),
-            (article.subtitle, layout.kicker_size),
-        ]
+        floor = _MIN_KICKER_RATIO * layout.body_size
+        title = max(min(layout.title_size, width / _MIN_TITLE_CHARS), floor * _MIN_TITLE_RATIO)
+        kicker = max(min(layout.kicker_size, title / _MIN_TITLE_RATIO), floor)
+        parts = [(article.kicker, kicker), (article.title, title), (article.subtitle, kicker)]
         return [
             (line, size)
             for text, size in parts
             if text
-            for line in _no_widow(wrap(text, int(width * 2 / size) or 1))
+            for line in _wrap(text, int(width * 2 / size) or 1)
         ]
 
     def _body(self, lines: list[_BodyLine]) -> list[_BodyLine]:
@@ -249,12 +255,15 @@ class _Typesetter:
         return self.buffer.getvalue()
 
 
-def _no_widow(lines: list[str]) -> list[str]:
-    """Never leave one character alone on a last line: typographers avoid it, and PDFium
-    drops a lone CJK character shown by itself (it takes it for a faked-bold duplicate)."""
-    if len(lines) > 1 and len(lines[-1]) == 1 and len(lines[-2]) > 3:
-        take = 2 if lines[-2][-1] in NO_LINE_START else 1
-        lines[-2], lines[-1] = lines[-2][:-take], lines[-2][-take:] + lines[-1]
+def _wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
+    """`text` wrapped with no character alone on a line (a headline's last line, a line cut
+    short by a long Latin word): typographers avoid it, and PDFium reads nothing of a lone
+    character in a non-embedded CID font. A narrower measure moves the breaks."""
+    first = width if first_width is None else first_width
+    for narrower in range(_MAX_NARROWING + 1):
+        lines = wrap(text, width - narrower, first - narrower)
+        if len(lines) == 1 or all(len(line) > 1 for line in lines):
+            break
     return lines
 
 

@@ -105,7 +105,7 @@ class _Line:
 
     def __init__(self, glyphs: list[Glyph], page: int) -> None:
         self.glyphs, self.page = glyphs, page
-        self.x0, self.x1 = glyphs[0].x0, glyphs[-1].x1
+        self.x0, self.x1 = min(g.x0 for g in glyphs), max(g.x1 for g in glyphs)
         self.top = min(g.top for g in glyphs)
         self.bottom = max(g.bottom for g in glyphs)
         self.size = max(g.size for g in glyphs)
@@ -230,7 +230,8 @@ def _lines(glyphs: list[Glyph], page: int, body: float) -> list[_Line]:
         rows.setdefault((round(glyph.baseline), round(glyph.size, 1)), []).append(glyph)
     lines = []
     for row in rows.values():
-        row.sort(key=lambda g: g.x0)
+        # By centre: a squeezed line may start a glyph left of a narrow space's start.
+        row.sort(key=lambda g: g.x0 + g.x1)
         current = [row[0]]
         for glyph in row[1:]:
             if glyph.x0 - current[-1].x1 > _SEGMENT_GAP * body:
@@ -358,28 +359,42 @@ def _articles(lines: list[_Line], body: float) -> list[Article]:
         paragraphs[-1].append(line)
     return [
         _article(heads, paragraphs, position)
-        for position, (heads, paragraphs) in enumerate(articles)
-        if paragraphs
+        for position, (heads, paragraphs) in enumerate(_split_at_bylines(articles))
     ]
 
 
+def _split_at_bylines(
+    articles: list[tuple[list[_Line], list[list[_Line]]]],
+) -> list[tuple[list[_Line], list[list[_Line]]]]:
+    """A paragraph opening with a byline starts an article even when no headline was read
+    (one lost or never drawn), so the article before it keeps only its own text."""
+    split: list[tuple[list[_Line], list[list[_Line]]]] = []
+    for heads, paragraphs in articles:
+        if not paragraphs:
+            continue
+        split.append((heads, [paragraphs[0]]))
+        for paragraph in paragraphs[1:]:
+            if parse_byline("".join(line.text for line in paragraph)):
+                log.warning("page %d: a byline without a headline", paragraph[0].page + 1)
+                split.append(([], []))
+            split[-1][1].append(paragraph)
+    return split
+
+
 def _indent_test(lines: list[_Line]) -> Callable[[_Line], bool]:
-    """A test for first lines: a body line two ems right of another line's start on its page.
+    """A test for first lines: a body line two ems right of another line's start.
 
     Justified lines all start at their column's edge, so every column's edge is some line's
-    x0; an indented line starts two ems (±a quarter) right of one.
+    x0; an indented line starts two ems (±a quarter) right of one. Edges are pooled over the
+    document's pages: a page may hold only the indented first line of a column, and papers
+    keep their grid from page to page.
     """
-    starts: dict[int, list[float]] = {}
-    for line in lines:
-        starts.setdefault(line.page, []).append(line.x0)
-    for values in starts.values():
-        values.sort()
+    starts = sorted(line.x0 for line in lines)
 
     def indented(line: _Line) -> bool:
         edge = line.x0 - _INDENT_EMS * line.size
-        values = starts[line.page]
-        i = bisect_left(values, edge - _INDENT_TOLERANCE * line.size)
-        return i < len(values) and values[i] <= edge + _INDENT_TOLERANCE * line.size
+        i = bisect_left(starts, edge - _INDENT_TOLERANCE * line.size)
+        return i < len(starts) and starts[i] <= edge + _INDENT_TOLERANCE * line.size
 
     return indented
 
