@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from benchmarks import corpus
 from benchmarks.layout_recovery import CMRC_TRIAL, TEST_ARTICLES, cmrc_articles
 from benchmarks.pdf_typeset import bundled_articles, random_layout, typeset_pdf
-from retrieval.layout import clean_spaces
+from retrieval.layout import clean_spaces, parse_byline
 from retrieval.models import Article
 from retrieval.pdf import Glyph, PageContent, Rule, extract, parse_contents
 from retrieval.resources import bundled_pages
@@ -81,12 +81,18 @@ def generated_articles(count: int, seed: int) -> list[Article]:
         kicker = rng.choice(_KICKERS) if rng.random() < 0.3 else None
         subtitle = "——" + rng.choice(_KICKERS) if rng.random() < 0.2 else None
         byline = f"本报讯（记者 {' '.join(reporters)}）"
-        # What a reader should get back is the text without stray spaces.
-        paragraphs = [clean_spaces(p) for p in made.paragraphs]
+        paragraphs = [_news_text(p) for p in made.paragraphs]
         articles.append(
-            Article(clean_spaces(made.title), paragraphs, kicker, subtitle, reporters, byline)
+            Article(_news_text(made.title), paragraphs, kicker, subtitle, reporters, byline)
         )
     return articles
+
+
+def _news_text(text: str) -> str:
+    """Resampled text as an article holds it: without stray spaces, and without a byline the
+    sentence kept from the bundled page's first paragraph (a byline opens an article)."""
+    found = parse_byline(text)
+    return clean_spaces(found[2] if found else text)
 
 
 def _encodable(article: Article) -> bool:
