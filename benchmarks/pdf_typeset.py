@@ -26,7 +26,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 
-from retrieval.layout import INDENT, parse_page
+from retrieval.layout import INDENT, NO_LINE_START, UNIT_RE, parse_page
 from retrieval.models import Article
 from retrieval.resources import BUNDLED_SOURCE, bundled_pages
 from retrieval.typeset import wrap
@@ -258,12 +258,26 @@ class _Typesetter:
 def _wrap(text: str, width: int, first_width: int | None = None) -> list[str]:
     """`text` wrapped with no character alone on a line (a headline's last line, a line cut
     short by a long Latin word): typographers avoid it, and PDFium reads nothing of a lone
-    character in a non-embedded CID font. A narrower measure moves the breaks."""
+    character in a non-embedded CID font. The line before lends its last word, else a
+    narrower measure moves the breaks."""
     first = width if first_width is None else first_width
+    attempts = []
     for narrower in range(_MAX_NARROWING + 1):
-        lines = wrap(text, width - narrower, first - narrower)
+        lines = _lend(wrap(text, width - narrower, first - narrower))
         if len(lines) == 1 or all(len(line) > 1 for line in lines):
-            break
+            return lines
+        attempts.append(lines)
+    return attempts[0]
+
+
+def _lend(lines: list[str]) -> list[str]:
+    """Each line of one character takes the last unit (two before closing punctuation) of a
+    line before it that keeps at least two."""
+    for i in range(1, len(lines)):
+        units = UNIT_RE.findall(lines[i - 1])
+        take = 2 if units and units[-1][0] in NO_LINE_START else 1
+        if len(lines[i]) == 1 and len(units) >= take + 2:
+            lines[i - 1], lines[i] = "".join(units[:-take]), "".join(units[-take:]) + lines[i]
     return lines
 
 

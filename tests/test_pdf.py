@@ -191,3 +191,12 @@ def test_read_pdf_raises_newsbot_error_naming_the_file(workdir):
     Path("notes.pdf").write_text("%PDF-1.4 nothing else", encoding="utf-8")
     with pytest.raises(NewsbotError, match=r"^notes.pdf: truncated PDF"):
         read_pdf(Path("notes.pdf"))
+
+
+def test_recovery_benchmark_reads_back_its_generated_documents(typeset):
+    from benchmarks import pdf_recovery
+
+    results = pdf_recovery.run(documents=3, seed=5, readers=["pypdfium2"])
+    tallies = [pools["pypdfium2"] for pools in results.values()]
+    assert all(t.pages >= 3 for t in tallies)
+    assert sum(t.exact for t in tallies) >= 0.9 * sum(t.articles for t in tallies)
