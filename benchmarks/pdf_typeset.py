@@ -87,6 +87,8 @@ def random_layout(rng: random.Random) -> PdfLayout:
 
 @dataclass
 class _BodyLine:
+    """One line of an article's body as it will be set."""
+
     text: str
     indent: bool
     last: bool  # a paragraph's last line is not justified

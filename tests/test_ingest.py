@@ -22,13 +22,6 @@ SEED_PAGE = bundled_pages()[0]
 JSONL = DATA / "ingest_articles.jsonl"
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch) -> Path:
-    """Run in tmp_path so file names in messages are short and stable."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def newsbot(*args: str):
     result = CliRunner().invoke(cli, list(args))
     assert "Traceback" not in result.output

@@ -29,12 +29,6 @@ def typeset():
     return pdf_typeset
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def newsbot(*args: str):
     result = CliRunner().invoke(cli, list(args))
     assert "Traceback" not in result.output
