@@ -118,7 +118,7 @@ def ingest_file(
             # A PDF is identified by the text read from it; its banner names paper and date.
             pdf = read_pdf(path)
             sha256, banner, articles = pdf.sha256, pdf.page.banner, pdf.page.articles
-            source, date = source or pdf.source, date or pdf.date
+            source, date = source or pdf.source, date or pdf.date or date_from_name(path.name)
         else:
             text = read_text(path)
             sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -194,3 +195,32 @@ def test_recovery_benchmark_reads_back_its_generated_documents(typeset):
     tallies = [pools["pypdfium2"] for pools in results.values()]
     assert all(t.pages >= 3 for t in tallies)
     assert sum(t.exact for t in tallies) >= 0.9 * sum(t.articles for t in tallies)
+
+
+def test_a_page_without_banner_takes_its_date_from_the_file_name(workdir, typeset):
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer)
+    canvas.setFont(typeset.FONT, 20)
+    canvas.drawString(50, 760, "图书馆延长开放时间")
+    canvas.setFont(typeset.FONT, 10)
+    canvas.drawString(70, 730, "本报讯（记者 李明）市图书馆自下周一")
+    canvas.drawString(50, 715, "起每晚开放至九点。")
+    canvas.drawString(70, 700, "读者可在线预约座位。")
+    canvas.save()
+    Path("page-2024-09-03.pdf").write_bytes(buffer.getvalue())
+    result = newsbot("ingest", "page-2024-09-03.pdf", "--db", "news.db")
+    assert result.exit_code == 0, result.stderr
+    with Store("news.db") as store:
+        (article,) = store.db["articles"].rows
+        paragraphs = [row["text"] for row in store.db["paragraphs"].rows]
+    assert (article["title"], article["date"], article["source"]) == (
+        "图书馆延长开放时间",
+        "2024-09-03",
+        None,
+    )
+    assert json.loads(article["reporters"]) == ["李明"]
+    assert paragraphs == ["市图书馆自下周一起每晚开放至九点。", "读者可在线预约座位。"]
