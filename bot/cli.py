@@ -98,7 +98,7 @@ def _index_progress(done: int, total: int) -> None:
     "in their file name.",
 )
 def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: str | None) -> None:
-    """Add page text files (.txt) and JSONL article files to the database.
+    """Add page text files (.txt), e-paper PDFs (.pdf) and JSONL article files to the database.
 
     PATHS are files or folders (searched recursively). Files already stored are skipped.
     The search index beside the database is brought up to date afterwards.

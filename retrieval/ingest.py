@@ -18,6 +18,7 @@ from pathlib import Path
 from retrieval.errors import NewsbotError
 from retrieval.layout import parse_page
 from retrieval.models import Article
+from retrieval.pdf import read_pdf
 from retrieval.readers import date_from_name, read_jsonl, read_text
 from retrieval.resources import BUNDLED_SOURCE, bundled_pages
 from retrieval.store import Store
@@ -25,7 +26,7 @@ from retrieval.store import Store
 log = logging.getLogger(__name__)
 
 # File suffix → document kind; folders are searched for these only.
-KINDS = {".txt": "page", ".jsonl": "jsonl"}
+KINDS = {".txt": "page", ".jsonl": "jsonl", ".pdf": "pdf"}
 
 # Wraps the list of files for display while they are ingested (e.g. `click.progressbar`).
 Progress = Callable[[list[Path]], AbstractContextManager[Iterable[Path]]]
@@ -111,12 +112,18 @@ def ingest_file(
     `source` and `date` fill in what the file itself does not say. Files are identified by the
     SHA-256 of their decoded text, so a re-encoded or CRLF copy is still a duplicate.
     """
+    kind = KINDS[path.suffix.lower()]
     try:
-        text = read_text(path)
-        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if kind == "pdf":
+            # A PDF is identified by the text read from it; its banner names paper and date.
+            pdf = read_pdf(path)
+            sha256, banner, articles = pdf.sha256, pdf.page.banner, pdf.page.articles
+            source, date = source or pdf.source, date or pdf.date or date_from_name(path.name)
+        else:
+            text = read_text(path)
+            sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         if store.has_document(sha256):
             return FileResult(path, "duplicate")
-        kind = KINDS[path.suffix.lower()]
         if kind == "page":
             page = parse_page(text)
             # The parser reads text before the first byline as an article, so a page of prose
@@ -125,7 +132,7 @@ def ingest_file(
                 raise NewsbotError(f"{path}: no article found (no byline on the page)")
             banner, articles = page.banner, page.articles
             date = date or date_from_name(path.name)
-        else:
+        elif kind == "jsonl":
             banner, articles = None, read_jsonl(text, str(path))
     except NewsbotError as exc:
         return FileResult(path, "failed", error=str(exc))

@@ -360,7 +360,7 @@ def _paragraphs(blocks: list[_Block]) -> list[str]:
     first = blocks[0]
     alone = first.byline_chars == len(first.lines[0]) and not (first.byline or "").endswith("）")
     first_index = 1 if alone else None
-    paragraphs: list[list[str]] = [_drop_chars(first.lines, first.byline_chars)]
+    paragraphs: list[list[str]] = [drop_chars(first.lines, first.byline_chars)]
     for i, (prev, nxt) in enumerate(pairwise(blocks)):
         following = blocks[i + 2].lines[0] if i + 2 < len(blocks) else None
         after = nxt.lines[1] if len(nxt.lines) > 1 else following
@@ -379,7 +379,7 @@ def _paragraphs(blocks: list[_Block]) -> list[str]:
     return [text for text in map(join_lines, paragraphs) if text]
 
 
-def _drop_chars(lines: list[str], count: int) -> list[str]:
+def drop_chars(lines: list[str], count: int) -> list[str]:
     """`lines` without their first `count` characters."""
     kept = []
     for line in lines:

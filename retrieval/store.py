@@ -23,7 +23,7 @@ from retrieval.models import Article, ArticleRef
 
 log = logging.getLogger(__name__)
 
-KINDS = ("page", "jsonl", "squad")
+KINDS = ("page", "jsonl", "squad", "pdf")
 
 
 @dataclass

@@ -83,3 +83,10 @@ def bundled_db(tmp_path_factory) -> str:
     with Store(path) as store:
         ingest_paths(store, [SEED_PAGE])
     return str(path)
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """Run in tmp_path so file names in messages are short and stable."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

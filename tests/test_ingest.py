@@ -22,13 +22,6 @@ SEED_PAGE = next(p for p in bundled_pages() if "2024-08-22" in p.name)
 JSONL = DATA / "ingest_articles.jsonl"
 
 
-@pytest.fixture
-def workdir(tmp_path, monkeypatch) -> Path:
-    """Run in tmp_path so file names in messages are short and stable."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def newsbot(*args: str):
     result = CliRunner().invoke(cli, list(args))
     assert "Traceback" not in result.output
@@ -240,7 +233,7 @@ def test_a_folder_without_pages_is_an_error(workdir):
     (workdir / "empty").mkdir()
     result = newsbot("ingest", "empty", "--db", "news.db")
     assert result.exit_code == 1
-    assert result.stderr == "newsbot: empty: no .txt or .jsonl files in this folder\n"
+    assert result.stderr == "newsbot: empty: no .txt or .jsonl or .pdf files in this folder\n"
 
 
 @pytest.mark.parametrize("value", ["2024-02-30", "2024/08/22", "20240822", "yesterday"])

@@ -68,7 +68,7 @@ def test_same_sha256_twice_adds_nothing(store):
 
 def test_unknown_document_kind_is_refused(store):
     with pytest.raises(ValueError, match="kind"):
-        _add(store, kind="pdf")
+        _add(store, kind="html")
     assert _counts(store) == (0, 0, 0)
 
 
