@@ -303,6 +303,12 @@ def _threshold_options(command):
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--by", type=click.Choice(["qtype"]), help="Also break the figures down by this.")
 @click.option(
+    "--split",
+    "only_split",
+    type=click.Choice(["tune", "test"]),
+    help="Ask only this split's questions (the gates then apply to it).",
+)
+@click.option(
     "--report",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write report.md (failures listed) and recall.png into this folder.",
@@ -316,26 +322,30 @@ def eval_command(
     ks: list[int],
     as_json: bool,
     by: str | None,
+    only_split: str | None,
     report: Path | None,
     **limits: float | None,
 ) -> None:
     """Score the answers to a gold question set: retrieval, evidence, answer, abstention.
 
-    FILES are JSONL gold sets (default: the bundled one) or, with --squad, SQuAD-format
-    files. Exits 1 when a --min-…/--max-… threshold is not met, naming it.
+    FILES are JSONL gold sets (default: the bundled ones, tune and frozen test side by side)
+    or, with --squad, SQuAD-format files. Exits 1 when a --min-…/--max-… threshold is not
+    met, naming it.
 
     Example: newsbot eval --squad ../shared/data/cmrc2018_trial.json --by qtype
     """
     from retrieval import evaluate, gates
     from retrieval.answer import Conversation, answer
-    from retrieval.resources import data_dir
+    from retrieval.resources import bundled_gold
     from retrieval.search import Searcher
 
     if squad and not files:
         raise NewsbotError("--squad needs at least one SQuAD-format FILE")
-    gold_files = [] if squad else list(files) or [data_dir() / "eval" / "questions.jsonl"]
+    gold_files = [] if squad else list(files) or bundled_gold()
     squad_files = list(files) if squad else []
     store, questions = evaluate.prepare(gold_files, squad_files, haystack, db)
+    if only_split:
+        questions = [q for q in questions if q.split == only_split]
     with store:
         searcher = Searcher.open(store)
         k = max(ks)
@@ -348,14 +358,18 @@ def eval_command(
         )
     overall = evaluate.summarize(outcomes, ks)
     groups = evaluate.by_qtype(outcomes, ks) if by or report else {}
+    splits = evaluate.by_split(outcomes, ks)
     if as_json:
         payload = {"overall": overall.to_json()}
         if by:
             payload["by_qtype"] = {name: s.to_json() for name, s in groups.items()}
+        if len(splits) > 1:
+            payload["by_split"] = {name: s.to_json() for name, s in splits.items()}
         payload["questions"] = [o.to_json() for o in outcomes]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(evaluate.format_table({"all": overall, **(groups if by else {})}))
+        columns = splits if len(splits) > 1 else {"all": overall}
+        click.echo(evaluate.format_table({**columns, **(groups if by else {})}))
     if report is not None:
         from retrieval.eval_report import write_report
 

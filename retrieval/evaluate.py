@@ -41,6 +41,8 @@ class GoldQuestion:
     qtype: str | None = None
     follows: str | None = None
     where: str = ""  # "file:line" or a SQuAD entry, for messages
+    # "tune" or "test": a frozen test split is only ever measured, never tuned on.
+    split: str = "tune"
 
     @property
     def answerable(self) -> bool:
@@ -52,6 +54,12 @@ def _optional(obj: dict, key: str, kind: type, where: str):
     if value is not None and not isinstance(value, kind):
         raise NewsbotError(f"{where}: {key!r} must be {kind.__name__}, not {value!r}")
     return value
+
+
+def split_of(path: Path) -> str:
+    """The split a gold file's questions belong to when a line names none: files named
+    `*test*` hold a frozen test split."""
+    return "test" if "test" in path.stem else "tune"
 
 
 def load_gold(path: Path) -> list[GoldQuestion]:
@@ -87,6 +95,7 @@ def load_gold(path: Path) -> list[GoldQuestion]:
                 qtype=_optional(obj, "qtype", str, where),
                 follows=_optional(obj, "follows", str, where),
                 where=where,
+                split=_optional(obj, "split", str, where) or split_of(path),
             )
         )
     return questions
@@ -308,6 +317,14 @@ def by_qtype(outcomes: Sequence[Outcome], ks: Sequence[int]) -> dict[str, Summar
         groups.setdefault(outcome.qtype, []).append(outcome)
     ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0]))
     return {qtype: summarize(group, ks) for qtype, group in ordered}
+
+
+def by_split(outcomes: Sequence[Outcome], ks: Sequence[int]) -> dict[str, Summary]:
+    """One summary per split, tune before test."""
+    names = sorted({o.gold.split for o in outcomes}, key=lambda name: (name == "test", name))
+    return {
+        name: summarize([o for o in outcomes if o.gold.split == name], ks) for name in names
+    }
 
 
 def _rows(summary: Summary) -> list[tuple[str, str]]:

@@ -19,3 +19,8 @@ def data_dir() -> Path:
 def bundled_pages() -> list[Path]:
     """The page text files of the bundled corpus."""
     return sorted((data_dir() / "pages").glob("*.txt"))
+
+
+def bundled_gold() -> list[Path]:
+    """The bundled gold question sets (`data/eval/questions*.jsonl`): tune and frozen test."""
+    return sorted((data_dir() / "eval").glob("questions*.jsonl"))

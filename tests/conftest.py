@@ -74,12 +74,12 @@ def crash_mid_paragraphs(monkeypatch):
 
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory) -> str:
-    """A database file holding the bundled page, built once for the tests that only read it."""
+    """A database file holding the bundled seed page alone, built once for the tests that only
+    read it (their answers are the seed page's)."""
     from retrieval.ingest import ingest_paths
-    from retrieval.resources import bundled_pages
     from retrieval.store import Store
 
     path = tmp_path_factory.mktemp("bundled") / "page.db"
     with Store(path) as store:
-        ingest_paths(store, bundled_pages())
+        ingest_paths(store, [SEED_PAGE])
     return str(path)

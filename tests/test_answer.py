@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import SEED_PAGE
 
 from retrieval.answer import Conversation, answer, content_words, coverage, is_follow_up
 from retrieval.extract import (
@@ -22,18 +23,17 @@ from retrieval.extract import (
 )
 from retrieval.ingest import ingest_paths
 from retrieval.qtype import asks_for_reporter, classify
-from retrieval.resources import bundled_pages
 from retrieval.store import Store
 
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
-    """A Searcher over the bundled page, built once for the module."""
+    """A Searcher over the bundled seed page alone (the answers below are its), built once."""
     from retrieval.search import Searcher
 
     path = tmp_path_factory.mktemp("answer") / "page.db"
     with Store(path) as store:
-        ingest_paths(store, bundled_pages())
+        ingest_paths(store, [SEED_PAGE])
     store = Store(path)
     yield Searcher.open(store)
     store.close()

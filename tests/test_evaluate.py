@@ -16,6 +16,7 @@ from retrieval import evaluate, gates, metrics
 from retrieval.errors import NewsbotError
 from retrieval.eval_report import write_report
 from retrieval.models import Answer, Hit
+from retrieval.resources import bundled_pages
 from retrieval.squad import ingest_squad, load_squad
 from retrieval.store import Store
 from retrieval.tokenize import MODES
@@ -385,7 +386,7 @@ def test_haystack_adds_passages_beside_the_bundled_page_but_not_their_questions(
     store, questions = evaluate.prepare([gold], haystack=[EVAL_SQUAD])
     with store:
         documents = store.db.execute("SELECT kind FROM documents ORDER BY id").fetchall()
-        assert documents == [("page",), ("squad",)]
+        assert documents == [("page",)] * len(bundled_pages()) + [("squad",)]
         assert [q.question for q in questions] == ["西宁半马几点开赛？"]
 
 
@@ -509,3 +510,26 @@ def test_compare_variants_puts_every_mode_and_baseline_side_by_side(capsys):
     assert all(
         c["questions"] == 5 and set(c["paragraph_recall"]) == {"1", "2"} for c in columns.values()
     )
+
+
+def test_test_split_comes_from_the_line_or_else_the_file_name(tmp_path):
+    line = {"question": "哪里？", "answers": ["这里"]}
+    for name in ("questions_test.jsonl", "questions_more.jsonl"):
+        (tmp_path / name).write_text(
+            json.dumps(line, ensure_ascii=False) + "\n"
+            + json.dumps({**line, "split": "tune" if "test" in name else "test"},
+                         ensure_ascii=False) + "\n",
+            encoding="utf-8",
+        )
+    frozen = evaluate.load_gold(tmp_path / "questions_test.jsonl")
+    other = evaluate.load_gold(tmp_path / "questions_more.jsonl")
+    assert [q.split for q in frozen] == ["test", "tune"]
+    assert [q.split for q in other] == ["tune", "test"]
+
+
+def test_summaries_by_split_put_tune_before_test(stub_run):
+    outcomes = stub_run[1]
+    outcomes[0].gold.split = "test"
+    splits = evaluate.by_split(outcomes, ks=[1])
+    assert list(splits) == ["tune", "test"]
+    assert (splits["tune"].questions, splits["test"].questions) == (5, 1)

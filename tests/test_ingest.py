@@ -18,7 +18,7 @@ from retrieval.resources import BUNDLED_SOURCE, bundled_pages
 from retrieval.store import Store
 
 DATA = Path(__file__).parent / "data"
-SEED_PAGE = bundled_pages()[0]
+SEED_PAGE = next(p for p in bundled_pages() if "2024-08-22" in p.name)
 JSONL = DATA / "ingest_articles.jsonl"
 
 
@@ -40,6 +40,17 @@ def seed_counts() -> tuple[int, int]:
     """Articles and paragraphs the layout parser finds on the seed page."""
     page = parse_page(SEED_PAGE.read_text(encoding="utf-8"))
     return len(page.articles), sum(len(a.paragraphs) for a in page.articles)
+
+
+@pytest.fixture
+def bundled_counts() -> tuple[int, int, int]:
+    """Documents, articles and paragraphs of the bundled sample archive."""
+    pages = [parse_page(path.read_text(encoding="utf-8")) for path in bundled_pages()]
+    return (
+        len(pages),
+        sum(len(page.articles) for page in pages),
+        sum(len(a.paragraphs) for page in pages for a in page.articles),
+    )
 
 
 def counts(db: str | Path) -> tuple[int, int, int]:
@@ -306,17 +317,17 @@ def test_a_database_file_that_is_not_sqlite_is_one_line(workdir):
 
 
 def test_default_database_comes_from_newsbot_db_and_is_built_once(
-    tmp_path, monkeypatch, seed_counts
+    tmp_path, monkeypatch, bundled_counts
 ):
     db = tmp_path / "somewhere" / "news.db"
     monkeypatch.setenv("NEWSBOT_DB", str(db))
     first = newsbot("articles")
     assert first.exit_code == 0
     assert first.stderr == f"created {db} from the bundled sample page\n"
-    assert len(first.stdout.splitlines()) == 1 + seed_counts[0]
+    assert len(first.stdout.splitlines()) == 1 + bundled_counts[1]
     second = newsbot("articles")
     assert (second.stderr, second.stdout) == ("", first.stdout)
-    assert counts(db) == (1, *seed_counts)
+    assert counts(db) == bundled_counts
 
 
 def test_default_database_lives_under_xdg_data_home(user_data_home):
@@ -331,12 +342,16 @@ def test_default_database_lives_under_xdg_data_home(user_data_home):
     assert sources == {BUNDLED_SOURCE}
 
 
-def test_ingest_without_db_adds_to_the_default_database(user_data_home, workdir, seed_counts):
+def test_ingest_without_db_adds_to_the_default_database(
+    user_data_home, workdir, bundled_counts
+):
     shutil.copy(JSONL, "articles.jsonl")
     result = newsbot("ingest", "articles.jsonl")
     assert result.exit_code == 0
-    articles, paragraphs = seed_counts
-    assert counts(user_data_home / "newsbot" / "newsbot.db") == (2, articles + 3, paragraphs + 5)
+    documents, articles, paragraphs = bundled_counts
+    assert counts(user_data_home / "newsbot" / "newsbot.db") == (
+        documents + 1, articles + 3, paragraphs + 5
+    )
 
 
 def test_default_location_without_xdg_is_under_home(monkeypatch, tmp_path):
