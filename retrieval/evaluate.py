@@ -43,6 +43,9 @@ class GoldQuestion:
     where: str = ""  # "file:line" or a SQuAD entry, for messages
     # "tune" or "test": a frozen test split is only ever measured, never tuned on.
     split: str = "tune"
+    # The stored articles whose headline (kicker, title, subtitle) holds `article_title`, set
+    # by `prepare`: an article is the right one by its id, whatever role its headline got.
+    article_ids: frozenset[int] = frozenset()
 
     @property
     def answerable(self) -> bool:
@@ -201,7 +204,12 @@ def score(gold: GoldQuestion, answer: Answer, ms: float) -> Outcome:
     elif gold.answerable:
         paragraph_rank = _rank(hits, lambda h: metrics.contains_answer(h.text, gold.answers))
     article_rank = None
-    if gold.article_title and gold.answerable:
+    if gold.article_ids and gold.answerable:
+        ids = [h.article_id for h in hits]
+        if answer.found and answer.article is not None:
+            ids.insert(0, answer.article.id)
+        article_rank = _rank(dict.fromkeys(ids), lambda i: i in gold.article_ids)
+    elif gold.article_title and gold.answerable:
         titles = [h.title for h in hits]
         if answer.found and answer.article is not None:
             titles.insert(0, answer.article.title)
@@ -380,11 +388,20 @@ def format_table(columns: dict[str, Summary]) -> str:
 
 
 def _check_targets(store: Store, questions: Sequence[GoldQuestion]) -> None:
-    """A gold article or paragraph the store lacks means the set was written for another one."""
-    titles = {metrics.strip_punctuation(row["title"]) for row in store.articles()}
+    """Find each gold article by its headline; a gold article or paragraph the store lacks
+    means the set was written for another one."""
+    headlines = {
+        row["id"]: metrics.strip_punctuation(
+            "".join(row[f] or "" for f in ("kicker", "title", "subtitle"))
+        )
+        for row in store.articles()
+    }
     where = store.path or "the bundled corpus"
     for gold in questions:
-        if gold.article_title and metrics.strip_punctuation(gold.article_title) not in titles:
+        if gold.article_title:
+            want = metrics.strip_punctuation(gold.article_title)
+            gold.article_ids = frozenset(i for i, h in headlines.items() if want and want in h)
+        if gold.article_title and not gold.article_ids:
             missing = f"article_title {gold.article_title!r}"
         elif gold.paragraph_id is not None and not store.db["paragraphs"].count_where(
             "id = ?", [gold.paragraph_id]

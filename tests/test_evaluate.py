@@ -533,3 +533,31 @@ def test_summaries_by_split_put_tune_before_test(stub_run):
     splits = evaluate.by_split(outcomes, ks=[1])
     assert list(splits) == ["tune", "test"]
     assert (splits["tune"].questions, splits["test"].questions) == (5, 1)
+
+
+def test_gold_article_is_found_by_its_headline_whatever_role_the_title_got(tmp_path):
+    articles = tmp_path / "a.jsonl"
+    articles.write_text(
+        json.dumps({"title": "市交通运输局发布消息", "subtitle": "地铁1号线二期工程下月开通",
+                    "text": "地铁1号线二期工程将于下月开通。"}, ensure_ascii=False) + "\n"
+        + json.dumps({"title": "公交线路调整", "text": "3路公交车改道。"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"question": "地铁二期什么时候开通", "answers": ["下月"],
+                                "article_title": "地铁1号线二期工程下月开通"},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    db = tmp_path / "x.db"
+    with Store(db) as store:
+        from retrieval.ingest import ingest_paths
+
+        ingest_paths(store, [articles])
+    store, questions = evaluate.prepare([gold], db=db)
+    with store:
+        assert questions[0].article_ids == {1}
+        hit = Hit(2, 1, "市交通运输局发布消息", 1.0, "地铁1号线二期工程将于下月开通。")
+        other = Hit(3, 2, "公交线路调整", 2.0, "3路公交车改道。")
+        reply = Answer(questions[0].question, None, None, "time", 0.0, None, None, [other, hit],
+                       1.0)
+        assert evaluate.score(questions[0], reply, 1.0).article_rank == 2
