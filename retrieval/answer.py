@@ -345,9 +345,10 @@ def answer(
     )
     # The archive's time: the newest answering article (or the one of the time the question
     # names) and its relative dates resolved.
-    result = news.finish(found, text, searcher, intent.when, lambda within: answer(
+    rerun = None if follow else lambda within: answer(
         question, searcher, k=k, scope=news.narrowed(scope, within.since, within.until),
-        today=today), today)
+        today=today)
+    result = news.finish(found, text, searcher, intent.when, rerun, today)
     if conversation is not None and result.article is not None:
         conversation.article_id = result.article.id
     return replace(result, ms=_ms(start))

@@ -35,7 +35,7 @@ _TOPIC_HITS = 60  # paragraphs read to find the articles about a topic or a pers
 _WIDEN = (20, 200, 2000)  # a filtered search reads this many times k paragraphs, widening
 _KEY_FACTS = 2  # sentences after the lede in a summary
 _LEDE_CHARS = 120
-_RERUNS = 2  # newer articles tried when several answer
+_RERUNS = 1  # newer articles asked again when several answer (each costs an answer)
 _EVENT_DAYS = timedelta(days=7)
 _CLOCK = re.compile(r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上|晚)?\d{1,2}[时点](?:\d{1,2}分|半)?")
 _FACT_TYPES = ("time", "number", "person", "place", "organization")
@@ -208,6 +208,7 @@ def digest(store: Store, issues: Issues, source: str | None = None) -> list[int]
 @dataclass
 class _Candidate:
     article_id: int
+    hits: list[Hit]  # its paragraphs found by the topic's search, best first
     date: str | None
     covered: float  # share of the topic's weighted words the whole article holds
     heading: float  # the same for its title, kicker and subtitle
@@ -224,6 +225,7 @@ def about(searcher: Searcher, topic: str, scope: Scope | None = None) -> list[_C
     hits = search(searcher, topic, _TOPIC_HITS, scope)
     out = []
     for article_id in dict.fromkeys(h.article_id for h in hits):
+        found = [h for h in hits if h.article_id == article_id]
         article = searcher.store.article(article_id)
         heading = normalize(" ".join(filter(None, (article.kicker, article.title,
                                                    article.subtitle))))
@@ -234,7 +236,7 @@ def about(searcher: Searcher, topic: str, scope: Scope | None = None) -> list[_C
             continue
         shares = [core.coverage(weights, p, topic) for p in paragraphs]
         candidate = _Candidate(
-            article_id, article.date, covered, core.coverage(weights, heading, topic),
+            article_id, found, article.date, covered, core.coverage(weights, heading, topic),
             shares[0] if shares else 0.0,
             sum(s >= core.MIN_ARTICLE_COVERAGE for s in shares),
         )
@@ -246,6 +248,11 @@ def about(searcher: Searcher, topic: str, scope: Scope | None = None) -> list[_C
     out.sort(key=lambda c: (round(c.heading, 2), round(c.covered, 2), c.date or ""),
              reverse=True)
     return out
+
+
+def _hits_of(candidates: list[_Candidate]) -> list[Hit]:
+    """The candidates' hits, best first."""
+    return sorted((h for c in candidates for h in c.hits), key=lambda h: h.score, reverse=True)
 
 
 def newest_first(candidates: list[_Candidate]) -> list[int]:
@@ -267,6 +274,7 @@ class Profile:
     article_id: int
     paragraph_id: int
     mentioning: list[int]
+    hits: list[Hit]  # the paragraphs naming the person, the newest title's first
 
 
 def profile(searcher: Searcher, name: str, scope: Scope | None = None) -> Profile | None:
@@ -296,7 +304,14 @@ def profile(searcher: Searcher, name: str, scope: Scope | None = None) -> Profil
             titles.append((title, day or None))
     _, _, article_id, paragraph_id, sentence = found[0]
     order = sorted(mentioning, key=mentioning.__getitem__, reverse=True)
-    return Profile(titles, sentence, article_id, paragraph_id, order)
+    naming = [h for h in hits if name in normalize(h.text)]
+    return Profile(titles, sentence, article_id, paragraph_id, order, _cited_first(naming,
+                   paragraph_id))
+
+
+def _cited_first(hits: list[Hit], paragraph_id: int | None) -> list[Hit]:
+    """The hits with the cited paragraph's first (hits keep their meaning: what was found)."""
+    return sorted(hits, key=lambda h: h.paragraph_id != paragraph_id)
 
 
 def titles_text(titles: list[tuple[str, str | None]]) -> str:
@@ -357,9 +372,11 @@ def respond(
     window = time_window(intent.when, issues, now_in_archive(issues, today))
     scope = narrowed(scope, *window) if window else scope
     if intent.kind == "articles":
-        ids = newest_first(about(searcher, intent.topic, scope))[:LIST_LIMIT]
+        found = about(searcher, intent.topic, scope)
+        ids = newest_first(found)[:LIST_LIMIT]
         line = f"关于“{intent.topic}”的报道共 {len(ids)} 篇，新的在前" if ids else None
-        return _listing(question, "articles", items(store, ids), line)
+        reply = _listing(question, "articles", items(store, ids), line)
+        return replace(reply, hits=[h for h in _hits_of(found) if h.article_id in ids][:k])
     if intent.kind == "profile":
         person = profile(searcher, intent.topic, scope)
         if person is None:
@@ -368,7 +385,7 @@ def respond(
             conversation.article_id = person.article_id
         return Answer(
             question, titles_text(person.titles), person.sentence, "other", 1.0,
-            store.article_ref(person.article_id), person.paragraph_id, [], 0.0,
+            store.article_ref(person.article_id), person.paragraph_id, person.hits[:k], 0.0,
             matched=[intent.topic], intent="profile",
             articles=items(store, person.mentioning[:LIST_LIMIT]),
         )
@@ -402,9 +419,11 @@ def _summary(
     conversation: core.Conversation | None,
 ) -> Answer | None:
     """The summary of the report the question names, else of the conversation's last one."""
+    hits: list[Hit] = []
     if intent.topic:
         ranked = about(searcher, intent.topic, scope)
         article_id = ranked[0].article_id if ranked else None
+        hits = ranked[0].hits if ranked else []
     else:
         article_id = conversation.article_id if conversation is not None else None
     if article_id is None:
@@ -414,9 +433,10 @@ def _summary(
     if conversation is not None:
         conversation.article_id = article_id
     first = store.article_paragraphs(article_id)
+    paragraph_id = first[0]["id"] if first else None
     return Answer(
         question, summary(article.paragraphs, article.date), None, "other", 1.0,
-        store.article_ref(article_id), first[0]["id"] if first else None, [], 0.0,
+        store.article_ref(article_id), paragraph_id, _cited_first(hits, paragraph_id), 0.0,
         intent="summary", articles=items(store, [article_id]),
     )
 
@@ -424,20 +444,31 @@ def _summary(
 # --- the factoid answer's last step ------------------------------------------------------------
 
 
+def _with_hits(chosen: Answer, first: Answer, k: int) -> Answer:
+    """The answer a narrower search gave, with the first search's hits after its own cited
+    paragraph: what was found stays found."""
+    cited = [h for h in chosen.hits if h.paragraph_id == chosen.paragraph_id]
+    rest = [h for h in first.hits if h.paragraph_id != chosen.paragraph_id]
+    return replace(chosen, hits=(cited + rest)[: max(k, len(first.hits))])
+
+
 def finish(
     result: Answer,
     question: str,
     searcher: Searcher,
     asked: dates.Asked | None,
-    rerun: Callable[[Scope], Answer],
+    rerun: Callable[[Scope], Answer] | None,
     today: date | None = None,
 ) -> Answer:
     """A factoid answer set in the archive's time: when several articles answer, the newest
     (unless the question names a year or a date: then one of that time), and the answer's
-    relative dates (昨日, 25日) and asked range ends (几点开始) resolved against its article."""
+    relative dates (昨日, 25日) and asked range ends (几点开始) resolved against its article.
+    `rerun(scope)` asks the question again within dates; None keeps the article (a follow-up
+    stays with the report its conversation is about)."""
     if not result.found or result.article is None:
         return result
-    result = _prefer_time(result, question, searcher, asked, rerun, today or date.today())
+    if rerun is not None:
+        result = _prefer_time(result, question, searcher, asked, rerun, today or date.today())
     return resolve_dates(result, question)
 
 
@@ -460,25 +491,34 @@ def _prefer_time(
         if window[0] <= (result.article.date or "") <= window[1]:
             return result
         other = rerun(Scope(*window))
-        return other if other.found else result
-    # Several answer: a newer article among the hits covering the question as well as the
-    # chosen one is asked the same question alone.
+        return _with_hits(other, result, len(result.hits)) if other.found else result
+    # Several answer: a newer report on the same subject (its headings hold the question's
+    # words as fully as the chosen one's, and so does the whole article) is asked the question
+    # alone; it wins when its answer scores as well by the core's own measure and its
+    # evidence holds the question's words as fully.
     later = _newer_articles(store, result)
     if not later:
         return result
-    words = core.content_words(question)
-    weights = {w: core.weight(w) for w in words}
-    chosen = core.coverage(weights, _article_text(store, result.article.id), question)
-    tried = 0
-    for article_id, day in later:
-        if tried == _RERUNS:
-            break
-        if core.coverage(weights, _article_text(store, article_id), question) < chosen:
-            continue
-        tried += 1
+    weights = {w: core.weight(w) for w in core.content_words(question)}
+
+    def covered(article_id: int) -> tuple[float, float]:
+        heading, text = _article_texts(store, article_id)
+        return (core.coverage(weights, heading, question), core.coverage(weights, text, question))
+
+    chosen = covered(result.article.id)
+    shown = core.coverage(weights, normalize(result.evidence or ""), question)
+    candidates = [(i, d) for i, d in later if all(
+        new >= old for new, old in zip(covered(i), chosen, strict=True))]
+    for article_id, day in candidates[:_RERUNS]:
         other = rerun(Scope(day, day))
-        if other.found and other.article is not None and other.article.id == article_id:
-            return other
+        if (
+            other.found
+            and other.article is not None
+            and other.article.id == article_id
+            and other.score >= result.score
+            and core.coverage(weights, normalize(other.evidence or ""), question) >= shown
+        ):
+            return _with_hits(other, result, len(result.hits))
     return result
 
 
@@ -495,9 +535,11 @@ def _newer_articles(store: Store, result: Answer) -> list[tuple[int, str]]:
     return [(i, d) for i, d in rows]
 
 
-def _article_text(store: Store, article_id: int) -> str:
+def _article_texts(store: Store, article_id: int) -> tuple[str, str]:
+    """An article's headings (kicker, title, subtitle) and its whole text, normalised."""
     article = store.article(article_id)
-    return normalize("\n".join([article.title or "", *article.paragraphs]))
+    heading = "\n".join(filter(None, (article.kicker, article.title, article.subtitle)))
+    return normalize(heading), normalize("\n".join([heading, *article.paragraphs]))
 
 
 def resolve_dates(result: Answer, question: str) -> Answer:
