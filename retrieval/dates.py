@@ -44,7 +44,8 @@ _PATTERN = re.compile(
         [
             rf"(?P<ymd>(?P<y1>\d{{4}})年(?P<m1>{_N})月(?P<d1>{_N})[日号])",
             rf"(?P<ym>(?P<y2>\d{{4}})年(?P<m2>{_N})月)",
-            rf"(?P<relym>(?P<rm>{'|'.join(_MONTH_WORDS)})(?:(?P<d3>{_N})[日号]|{_MONTH_PART})?)",
+            rf"(?P<relym>(?P<rm>{'|'.join(_MONTH_WORDS)})(?:(?P<d3>{_N})[日号]|{_MONTH_PART}|"
+            r"[底初末]|中旬|上旬|下旬)?)",
             rf"(?P<md>(?<![\d年])(?P<m4>{_N})月(?P<d4>{_N})[日号])",
             rf"(?P<relweek>(?P<wk>上|本|这|下)?(?:个)?{_WEEK}(?P<wd>[一二三四五六日天]))",
             rf"(?P<reldayw>{'|'.join(sorted(_DAY_WORDS, key=len, reverse=True))})",
@@ -212,6 +213,11 @@ def annotate(text: str, anchor: date | None) -> str:
     return "".join(out)
 
 
+def weekday(char: str) -> int:
+    """The weekday (0 = Monday) a character names after 周/星期 (五, 日, 天; 末 = Saturday)."""
+    return _WEEKDAY[char]
+
+
 def parse_iso(value: str | None) -> date | None:
     """An ISO date (the articles table's `date`), or None when missing or malformed."""
     try:
@@ -222,7 +228,7 @@ def parse_iso(value: str | None) -> date | None:
 
 # --- the start or end of a range ------------------------------------------------------------
 
-_ASKS_START = re.compile(r"开始|几点起|何时起|哪天起|从几|起始|开门|开放|开幕|开赛|开工|开通|封闭")
+_ASKS_START = re.compile(r"开始|几点起|何时起|哪天起|从几|起始|开门|开放|开幕|开赛|开工|开通")
 _ASKS_END = re.compile(r"结束|截止|截至|到几|至几|到什么时候|到哪天|持续到|关门|闭幕|为止|恢复")
 # What joins a range's two ends: 至, 到, a dash, with the end's day word (至次日6时).
 _JOINT = re.compile(r"(至|到|—|－|~|～|-)(?:次日|翌日|当日|当天)?")
@@ -250,9 +256,11 @@ def range_end(question: str, evidence: str, short: str) -> str | None:
 
 @dataclass(frozen=True)
 class Asked:
-    """The time a question names: `kind` is today, latest, day, week, month or year; `value`
-    the ISO day/month/year for day, month and year, a (month, day) left without its year as
-    `--MM-DD`, or a day offset from today for relative days."""
+    """The time a question names: `kind` is today, latest, recent (the last few issues), day,
+    weekday, week, month or year; `value` the ISO day/month/year for day, month and year, a
+    (month, day) left without its year as `--MM-DD`, the day's character for weekday (五, 日;
+    末 for the weekend);
+    `offset` days from today for relative days and weeks, years for relative years."""
 
     kind: str
     value: str = ""
@@ -260,8 +268,10 @@ class Asked:
 
 
 _Q_TODAY = re.compile(r"今天|今日|今儿|今早|今晨|当天|本日")
-_Q_LATEST = re.compile(r"最新|最近一期|最近的|新一期|这一期|本期|最近一天")
-_Q_DAY = {"昨天": -1, "昨日": -1, "前天": -2, "前日": -2}
+_Q_LATEST = re.compile(r"最新|最近一期|最近的|新一期|这一期|本期|最近一天|新出")
+_Q_RECENT = re.compile(r"这几天|这两天|近几天|这些天|近日|最近几天")
+_Q_WEEKDAY = re.compile(r"(?P<w>上|本|这)?(?:个)?(?:周|星期|礼拜)(?P<d>[一二三四五六日天末])")
+_Q_DAY = {"大前天": -3, "昨天": -1, "昨日": -1, "昨儿": -1, "前天": -2, "前日": -2}
 _Q_WEEK = re.compile(r"(?P<w>本|这|上)(?:一)?(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天])")
 _Q_YEAR = {"今年": 0, "去年": -1, "前年": -2}
 
@@ -273,8 +283,10 @@ def asked_time(question: str) -> Asked | None:
         day = _safe(int(m.group(1)), number(m.group(2)), number(m.group(3)))
         if day:
             return Asked("day", day.isoformat())
-    m = re.search(rf"(?<![\d年])({_N})月({_N})[日号]", question)
-    if m:
+    m = re.search(rf"(?<![\d年])({_N})月({_N})[日号]", question) or re.search(
+        r"(?<![\d.])(\d{1,2})[./](\d{1,2})(?![\d.%万亿千百])", question
+    )
+    if m and _safe(2000, number(m.group(1)), number(m.group(2))):
         return Asked("day", f"--{number(m.group(1)):02d}-{number(m.group(2)):02d}")
     m = re.search(rf"(\d{{4}})年({_N})月", question)
     if m:
@@ -287,6 +299,12 @@ def asked_time(question: str) -> Asked | None:
             return Asked("day", offset=offset)
     if _Q_TODAY.search(question):
         return Asked("today")
+    m = _Q_WEEKDAY.search(question)
+    if m:
+        # The last such day up to now (上周五: the week before's), the weekend its Saturday.
+        return Asked("weekday", m.group("d"), -7 if m.group("w") == "上" else 0)
+    if _Q_RECENT.search(question):
+        return Asked("recent")
     m = _Q_WEEK.search(question)
     if m:
         return Asked("week", offset=-7 if m.group("w") == "上" else 0)

@@ -37,6 +37,7 @@ _KEY_FACTS = 2  # sentences after the lede in a summary
 _LEDE_CHARS = 120
 _RERUNS = 1  # newer articles asked again when several answer (each costs an answer)
 _EVENT_DAYS = timedelta(days=7)
+_RECENT_ISSUES = 3  # 这几天: the last few issues
 _CLOCK = re.compile(r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上|晚)?\d{1,2}[时点](?:\d{1,2}分|半)?")
 _FACT_TYPES = ("time", "number", "person", "place", "organization")
 # A question asking for a day, not a clock time: 哪天开幕, 几号, 什么日子.
@@ -114,6 +115,15 @@ def time_window(asked: dates.Asked | None, issues: list[str], now: date) -> tupl
         else:
             day = asked.value or (now + timedelta(days=asked.offset)).isoformat()
         return day, day
+    if asked.kind == "recent":
+        recent = [d for d in issues if d <= now.isoformat()][-_RECENT_ISSUES:]
+        return (recent[0], recent[-1]) if recent else None
+    if asked.kind == "weekday":
+        # The last such day up to now (上周五: a week before that); the weekend: Sat–Sun.
+        day = dates.weekday(asked.value)
+        last = now - timedelta(days=(now.weekday() - day) % 7 - asked.offset)
+        end = last + timedelta(days=1 if asked.value == "末" else 0)
+        return last.isoformat(), end.isoformat()
     if asked.kind == "week":
         monday = now - timedelta(days=now.weekday() - asked.offset)
         return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
@@ -383,8 +393,9 @@ def respond(
             return None
         if conversation is not None:
             conversation.article_id = person.article_id
+        evidence = dates.annotate(person.sentence, dates.parse_iso(person.titles[0][1]))
         return Answer(
-            question, titles_text(person.titles), person.sentence, "other", 1.0,
+            question, titles_text(person.titles), evidence, "other", 1.0,
             store.article_ref(person.article_id), person.paragraph_id, person.hits[:k], 0.0,
             matched=[intent.topic], intent="profile",
             articles=items(store, person.mentioning[:LIST_LIMIT]),
