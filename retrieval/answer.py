@@ -346,8 +346,7 @@ def answer(
     # The archive's time: the newest answering article (or the one of the time the question
     # names) and its relative dates resolved.
     rerun = None if follow else lambda within: answer(
-        question, searcher, k=k, scope=news.narrowed(scope, within.since, within.until),
-        today=today)
+        question, searcher, k=k, scope=news.narrowed(scope, within), today=today)
     result = news.finish(found, text, searcher, intent.when, rerun, today)
     if conversation is not None and result.article is not None:
         conversation.article_id = result.article.id

@@ -72,10 +72,11 @@ class Scope:
     since: str | None = None
     until: str | None = None
     source: str | None = None
+    article_id: int | None = None  # one article alone (a newer report asked the question again)
 
     @property
     def empty(self) -> bool:
-        return self.since is None and self.until is None and self.source is None
+        return (self.since, self.until, self.source, self.article_id) == (None, None, None, None)
 
 
 @dataclass

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 
 LIST_LIMIT = 30  # articles a list reply holds; front ends show them a page at a time
 _TOPIC_HITS = 60  # paragraphs read to find the articles about a topic or a person
-_WIDEN = (20, 200, 2000)  # a filtered search reads this many times k paragraphs, widening
+# A filtered search reads this many times k paragraphs, widening while too few fall inside the
+# scope; a scope holding under 1/200 of what a question matches may come back short.
+_WIDEN = (20, 200)
 _KEY_FACTS = 2  # sentences after the lede in a summary
 _LEDE_CHARS = 120
 _RERUNS = 1  # newer articles asked again when several answer (each costs an answer)
@@ -141,6 +143,10 @@ def search(searcher: Searcher, query: str, k: int, scope: Scope | None = None) -
     empty, else a search over more paragraphs, widening until k of them fall inside it."""
     if scope is None or scope.empty:
         return searcher.search(query, k)
+    if scope.article_id is not None:
+        # One article the question has already found among its first hits: no widening.
+        hits = searcher.search(query, k * _WIDEN[0])
+        return [h for h in hits if h.article_id == scope.article_id][:k]
     kept: list[Hit] = []
     for factor in _WIDEN:
         hits = searcher.search(query, k * factor)
@@ -163,12 +169,13 @@ def _within(store: Store, article_ids: set[int], scope: Scope) -> set[int]:
     return {i for (i,) in store.db.execute(query, args)}
 
 
-def narrowed(scope: Scope | None, since: str | None, until: str | None) -> Scope:
-    """`scope` cut down to the dates since…until as well."""
+def narrowed(scope: Scope | None, within: Scope) -> Scope:
+    """`scope` cut down to `within` as well: the later since, the earlier until, its article."""
     scope = scope or Scope()
-    lo = max(filter(None, (scope.since, since)), default=None)
-    hi = min(filter(None, (scope.until, until)), default=None)
-    return replace(scope, since=lo, until=hi)
+    lo = max(filter(None, (scope.since, within.since)), default=None)
+    hi = min(filter(None, (scope.until, within.until)), default=None)
+    article = within.article_id if within.article_id is not None else scope.article_id
+    return replace(scope, since=lo, until=hi, article_id=article)
 
 
 # --- lists of articles ----------------------------------------------------------------------
@@ -380,7 +387,7 @@ def respond(
         ids = digest(store, _in_scope(named, scope), scope.source if scope else None)
         return _listing(question, "digest", items(store, ids), _digest_line(named, len(ids)))
     window = time_window(intent.when, issues, now_in_archive(issues, today))
-    scope = narrowed(scope, *window) if window else scope
+    scope = narrowed(scope, Scope(*window)) if window else scope
     if intent.kind == "articles":
         found = about(searcher, intent.topic, scope)
         ids = newest_first(found)[:LIST_LIMIT]
@@ -492,8 +499,10 @@ def _prefer_time(
     today: date,
 ) -> Answer:
     store = searcher.store
-    issues = issue_dates(store)
-    window = time_window(asked, issues, now_in_archive(issues, today))
+    window = None
+    if asked is not None:
+        issues = issue_dates(store)
+        window = time_window(asked, issues, now_in_archive(issues, today))
     if window is not None and asked is not None and asked.kind == "day":
         # A day the question names is the event's: reported in the days before or after it.
         day = date.fromisoformat(window[0])
@@ -503,10 +512,11 @@ def _prefer_time(
             return result
         other = rerun(Scope(*window))
         return _with_hits(other, result, len(result.hits)) if other.found else result
-    # Several answer: a newer report on the same subject (its headings hold the question's
-    # words as fully as the chosen one's, and so does the whole article) is asked the question
-    # alone; it wins when its answer scores as well by the core's own measure and its
-    # evidence holds the question's words as fully.
+    # Several answer: a newer report found as well (its best paragraph scores at least as high)
+    # and on the same subject (its headings hold the question's words as fully as the chosen
+    # one's, and so does the whole article) is asked the question alone; it wins when its
+    # answer scores as well by the core's own measure and its evidence holds the question's
+    # words as fully.
     later = _newer_articles(store, result)
     if not later:
         return result
@@ -520,8 +530,8 @@ def _prefer_time(
     shown = core.coverage(weights, normalize(result.evidence or ""), question)
     candidates = [(i, d) for i, d in later if all(
         new >= old for new, old in zip(covered(i), chosen, strict=True))]
-    for article_id, day in candidates[:_RERUNS]:
-        other = rerun(Scope(day, day))
+    for article_id, _ in candidates[:_RERUNS]:
+        other = rerun(Scope(article_id=article_id))
         if (
             other.found
             and other.article is not None
@@ -534,8 +544,13 @@ def _prefer_time(
 
 
 def _newer_articles(store: Store, result: Answer) -> list[tuple[int, str]]:
-    """(article id, date) of the hits' articles dated after the answer's, newest first."""
-    ids = sorted({h.article_id for h in result.hits} - {result.article.id})
+    """(article id, date) of the hits' articles dated after the answer's whose best hit scores
+    at least as high as the answer's article's, newest first."""
+    best: dict[int, float] = {}
+    for hit in result.hits:
+        best[hit.article_id] = max(best.get(hit.article_id, 0.0), hit.score)
+    chosen = best.get(result.article.id, 0.0)
+    ids = sorted(i for i, score in best.items() if i != result.article.id and score >= chosen)
     if not ids or not result.article.date:
         return []
     rows = store.db.execute(
