@@ -32,7 +32,8 @@ _PAPER = re.compile(
 )
 _SUMMARY = re.compile(
     r"(?:主要|都|具体)?(?:讲|说|写|报道|介绍|提)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容|事|事情)?|"
-    r"(?:讲|说)的(?:是)?(?:什么|啥)|(?:主要)?内容" + _WHAT + "|总结|概括|摘要|概要|大意|"
+    r"(?:讲|说)的(?:是)?(?:什么|啥)|(?:是|有)?(?:什么|啥|哪些)(?:主要)?内容|"
+    r"(?:主要)?内容" + _WHAT + "|总结|概括|摘要|概要|大意|"
     + "要点" + _WHAT + r"|梗概|简述|归纳|梳理|主要(?:讲|说|报道)|"
     r"(?:简单|简要)?(?:介绍|说说|讲讲|聊聊|说一下|讲一下|说下|讲下)(?:一下|下)?|怎么回事|(?:用)?(?:几|一|两|三)句话|"
     r"(?:核心|重点|主旨|主要信息|概况|核心内容)" + _WHAT
@@ -47,6 +48,7 @@ _BARE_FRAME = re.compile(r"(?:都)?有(?:什么|啥|哪些|些啥)")
 _ARTICLES_FRAME = re.compile(
     rf"(?:有关|关于|报道过|写过|登过|上过报|上报纸|见报|搜索|搜一下|检索|查一下|找一下|找找|查找|"
     rf"查查|找几篇|找|^搜)|(?:有没有|有无)(?:讲|写|提到|提及|关于|说)|"
+    rf"(?:哪几篇|哪些|哪篇)(?:{_NEWS})?(?:讲了|讲到|提到了?|写了|写到|说了|报道了|涉及)|"
     rf"(?:的|相关)(?:{_NEWS})|{_NEWS}(?:有哪些|有什么|吗)|几篇"
 )
 _PERSON_ASK = (
@@ -56,6 +58,8 @@ _PERSON_ASK = (
     r"有(?:什么|哪些)(?:职务|头衔)|是哪个(?:局|单位|部门|单位的|部门的)的?|在哪(?:个)?(?:单位|部门)工作|"
     r"什么来头|何许人也?|是什么级别|(?:担)?任何职|是哪里的(?:领导|干部)|在哪里?工作|是做啥的|是干啥的)"
 )
+# Politeness around a question: 请问…, 你知道…吗, …啊.
+_POLITE = re.compile(r"^(?:请问|你知道|我想知道|想问一下|问一下|问下)|(?:吗|啊|呀|呢|啦|哈)$")
 _PROFILE = re.compile(rf"^(?P<name>[\u4e00-\u9fff·]{{2,8}}?){_PERSON_ASK}$")
 _PROFILE_ABOUT = re.compile(
     r"^(?:请|帮我|给我)?(?:介绍一下|介绍下|介绍|说说|讲讲|谁是)(?P<name>[\u4e00-\u9fff·]{2,6}?)"
@@ -81,6 +85,8 @@ _FILLER = re.compile(
     r"[？?！!。，,、：:；;\s“”\"'《》（）()]|"
     + "|".join(sorted(_FILLER_WORDS, key=len, reverse=True))
 )
+# Cut out in this order: a frame's words must still be whole when it is looked for.
+_FRAMES = (_ARTICLES_FRAME, _SUMMARY, _DIGEST_FRAME, _BARE_FRAME, _TIME_WORDS, _PAPER)
 # A question word left once the news frame is cut out asks a fact: 半马的报道里说了几点开赛.
 _ASKING = re.compile(r"几|多少|哪|谁|什么|何时|为什么|为何|如何|怎么|怎样|是否|多久|多大|多长|多高")
 # A role or a common noun before 是谁 asks a fact (冠军是谁, 市委书记是谁), not a profile.
@@ -130,7 +136,7 @@ def classify(question: str) -> Intent:
         named = bool(when or paper)
         return Intent("digest" if named and not topic else "answer", "", when)
     unframed = text
-    for frame in (_SUMMARY, _DIGEST_FRAME, _ARTICLES_FRAME, _BARE_FRAME, _TIME_WORDS, _PAPER):
+    for frame in _FRAMES:
         unframed = frame.sub(" ", unframed)
     if _ASKING.search(unframed):
         return Intent("answer", "", when)
@@ -149,7 +155,7 @@ def _topic(question: str) -> str:
     """What a news question is about: the question without its frames, time words, the paper's
     name and filler."""
     rest = question
-    for frame in (_SUMMARY, _DIGEST_FRAME, _ARTICLES_FRAME, _BARE_FRAME, _TIME_WORDS, _PAPER):
+    for frame in _FRAMES:
         rest = frame.sub(" ", rest)
     rest = re.sub(_NEWS, " ", rest)
     return "".join(_FILLER.sub(" ", rest).split())
@@ -157,7 +163,7 @@ def _topic(question: str) -> str:
 
 def _profile_name(question: str) -> str | None:
     """The person a 是谁/担任什么职务 question names, when what it names is a person's name."""
-    text = question.rstrip("？?！!。 ")
+    text = _POLITE.sub("", question.strip().rstrip("？?！!。 "))
     m = _PROFILE.match(text) or _PROFILE_ABOUT.match(text)
     if not m:
         return None
