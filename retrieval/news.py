@@ -499,73 +499,68 @@ def _prefer_time(
     today: date,
 ) -> Answer:
     store = searcher.store
-    window = None
     if asked is not None:
         issues = issue_dates(store)
         window = time_window(asked, issues, now_in_archive(issues, today))
-    if window is not None and asked is not None and asked.kind == "day":
-        # A day the question names is the event's: reported in the days before or after it.
-        day = date.fromisoformat(window[0])
-        window = ((day - _EVENT_DAYS).isoformat(), (day + _EVENT_DAYS).isoformat())
-    if window is not None:
-        if window[0] <= (result.article.date or "") <= window[1]:
+        if window is None:
             return result
+        if asked.kind == "day":
+            # A day the question names is the event's: reported in the days before or after.
+            day = date.fromisoformat(window[0])
+            window = ((day - _EVENT_DAYS).isoformat(), (day + _EVENT_DAYS).isoformat())
+        if window[0] <= (result.article.date or "") <= window[1] or not any(
+            window[0] <= d <= window[1] for d in issues
+        ):
+            return result  # already of that time, or the archive holds nothing of it
         other = rerun(Scope(*window))
         return _with_hits(other, result, len(result.hits)) if other.found else result
     # Several answer: a newer report found as well (its best paragraph scores at least as high)
-    # and on the same subject (its headings hold the question's words as fully as the chosen
-    # one's, and so does the whole article) is asked the question alone; it wins when its
-    # answer scores as well by the core's own measure and its evidence holds the question's
-    # words as fully.
+    # and on the same subject (its title holds the question's words as fully as the chosen
+    # one's, and that paragraph as fully as the evidence) is asked the question alone; it wins
+    # when its answer scores as well by the core's own measure and its evidence holds the
+    # question's words as fully. Only the hits' own texts are read: this runs on every answer.
     later = _newer_articles(store, result)
     if not later:
         return result
     weights = {w: core.weight(w) for w in core.content_words(question)}
 
-    def covered(article_id: int) -> tuple[float, float]:
-        heading, text = _article_texts(store, article_id)
-        return (core.coverage(weights, heading, question), core.coverage(weights, text, question))
+    def covered(text: str) -> float:
+        return core.coverage(weights, normalize(text), question)
 
-    chosen = covered(result.article.id)
-    shown = core.coverage(weights, normalize(result.evidence or ""), question)
-    candidates = [(i, d) for i, d in later if all(
-        new >= old for new, old in zip(covered(i), chosen, strict=True))]
-    for article_id, _ in candidates[:_RERUNS]:
+    shown = covered(result.evidence or "")
+    titled = covered(result.article.title)
+    candidates = [hit.article_id for hit in later
+                  if covered(hit.title) >= titled and covered(hit.text) >= shown]
+    for article_id in candidates[:_RERUNS]:
         other = rerun(Scope(article_id=article_id))
         if (
             other.found
             and other.article is not None
             and other.article.id == article_id
             and other.score >= result.score
-            and core.coverage(weights, normalize(other.evidence or ""), question) >= shown
+            and covered(other.evidence or "") >= shown
         ):
             return _with_hits(other, result, len(result.hits))
     return result
 
 
-def _newer_articles(store: Store, result: Answer) -> list[tuple[int, str]]:
-    """(article id, date) of the hits' articles dated after the answer's whose best hit scores
-    at least as high as the answer's article's, newest first."""
-    best: dict[int, float] = {}
+def _newer_articles(store: Store, result: Answer) -> list[Hit]:
+    """The best hit of each of the hits' articles dated after the answer's and scoring at least
+    as high as the answer's article's best, newest first."""
+    best: dict[int, Hit] = {}
     for hit in result.hits:
-        best[hit.article_id] = max(best.get(hit.article_id, 0.0), hit.score)
-    chosen = best.get(result.article.id, 0.0)
-    ids = sorted(i for i, score in best.items() if i != result.article.id and score >= chosen)
+        if hit.article_id not in best or hit.score > best[hit.article_id].score:
+            best[hit.article_id] = hit
+    chosen = best[result.article.id].score if result.article.id in best else 0.0
+    ids = sorted(i for i, hit in best.items() if i != result.article.id and hit.score >= chosen)
     if not ids or not result.article.date:
         return []
     rows = store.db.execute(
-        "SELECT id, date FROM articles WHERE id IN (SELECT value FROM json_each(?)) "
+        "SELECT id FROM articles WHERE id IN (SELECT value FROM json_each(?)) "
         "AND date > ? ORDER BY date DESC",
         [json.dumps(ids), result.article.date],
     ).fetchall()
-    return [(i, d) for i, d in rows]
-
-
-def _article_texts(store: Store, article_id: int) -> tuple[str, str]:
-    """An article's headings (kicker, title, subtitle) and its whole text, normalised."""
-    article = store.article(article_id)
-    heading = "\n".join(filter(None, (article.kicker, article.title, article.subtitle)))
-    return normalize(heading), normalize("\n".join([heading, *article.paragraphs]))
+    return [best[i] for (i,) in rows]
 
 
 def resolve_dates(result: Answer, question: str) -> Answer:
