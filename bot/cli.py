@@ -133,13 +133,17 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
 @cli.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per article per line.")
-def articles(db: Path | None, as_json: bool) -> None:
+@click.option("--date", "day", callback=_iso_date,
+              help="Only that day's issue (YYYY-MM-DD), in page order.")
+def articles(db: Path | None, as_json: bool, day: str | None) -> None:
     """List the stored articles: id, date, title, reporters and paragraph count.
 
-    Example: newsbot articles --json
+    Example: newsbot articles --date 2024-08-22
     """
     with open_db(db) as store:
         rows = store.articles()
+    if day is not None:
+        rows = _issue_rows(rows, day)
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -157,6 +161,12 @@ def articles(db: Path | None, as_json: bool) -> None:
     ]
     for line in _table(table, max_widths=[8, 10, 40, 20, 10], right=[0, 4]):
         click.echo(line)
+
+
+def _issue_rows(rows: list[dict], day: str) -> list[dict]:
+    """The articles of the issue of `day`, in page order."""
+    issue = [r for r in rows if r["date"] == day]
+    return sorted(issue, key=lambda r: (r["document_id"], r["position"]))
 
 
 def _table(rows: list[list[str]], *, max_widths: list[int], right: list[int]) -> list[str]:
@@ -194,13 +204,34 @@ def _clip(text: str, limit: int) -> str:
 # --- ask / chat (issue 3) --------------------------------------------------
 
 
+def _scope_options(command):
+    """--since, --until and --source: ask only part of the archive (issue 11)."""
+    command = click.option("--source", help="Only articles of this paper.")(command)
+    command = click.option("--until", callback=_iso_date,
+                           help="Only articles dated up to this day (YYYY-MM-DD).")(command)
+    return click.option("--since", callback=_iso_date,
+                        help="Only articles dated from this day (YYYY-MM-DD).")(command)
+
+
+def _scope(options: dict):
+    """The `Scope` the --since/--until/--source options name, None when none is given."""
+    from retrieval.models import Scope
+
+    scope = Scope(options.get("since"), options.get("until"), options.get("source"))
+    if scope.since and scope.until and scope.since > scope.until:
+        raise NewsbotError(f"--since {scope.since} is after --until {scope.until}")
+    return None if scope.empty else scope
+
+
+
 @cli.command()
 @click.argument("question")
 @db_option
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 50),
               help="How many retrieved paragraphs to return.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per question per line.")
-def ask(question: str, db: Path | None, k: int, as_json: bool) -> None:
+@_scope_options
+def ask(question: str, db: Path | None, k: int, as_json: bool, **scope: str | None) -> None:
     """Answer QUESTION from the archive; `-` answers one question per stdin line.
 
     With `-` every line is answered on its own (no follow-ups), in one process with the index
@@ -214,12 +245,13 @@ def ask(question: str, db: Path | None, k: int, as_json: bool) -> None:
 
     questions = (line for line in sys.stdin) if question == "-" else iter([question])
     ansi = sys.stdout.isatty()
+    within = _scope(scope)
     with open_db(db) as store:
         searcher = Searcher.open(store)
         for q in questions:
             if question == "-" and not q.strip():
                 continue
-            result = answer(q.strip(), searcher, k=k)
+            result = answer(q.strip(), searcher, k=k, scope=within)
             if as_json:
                 click.echo(json.dumps(result.to_json(), ensure_ascii=False))
             else:
@@ -314,6 +346,7 @@ def _threshold_options(command):
     help="Write report.md (failures listed) and recall.png into this folder.",
 )
 @_threshold_options
+@_scope_options
 def eval_command(
     files: tuple[Path, ...],
     db: Path | None,
@@ -324,6 +357,9 @@ def eval_command(
     by: str | None,
     only_split: str | None,
     report: Path | None,
+    since: str | None,
+    until: str | None,
+    source: str | None,
     **limits: float | None,
 ) -> None:
     """Score the answers to a gold question set: retrieval, evidence, answer, abstention.
@@ -341,6 +377,7 @@ def eval_command(
 
     if squad and not files:
         raise NewsbotError("--squad needs at least one SQuAD-format FILE")
+    within = _scope({"since": since, "until": until, "source": source})
     gold_files = [] if squad else list(files) or bundled_gold()
     squad_files = list(files) if squad else []
     store, questions = evaluate.prepare(gold_files, squad_files, haystack, db)
@@ -352,7 +389,7 @@ def eval_command(
         outcomes = evaluate.run(
             questions,
             lambda question, conversation: answer(
-                question, searcher, k=k, conversation=conversation
+                question, searcher, k=k, conversation=conversation, scope=within
             ),
             new_conversation=Conversation,
         )

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 PROMPT = "问> "
 HELP = """\
 输入问题，回车得到答案。命令：
-  :more    下一批检索结果
+  :more    下一批检索结果（新闻列表的下一页）
   :source  显示答案所在的整篇文章
   :reset   忘掉上文（下一个问题不再当作追问）
   :help    本帮助
@@ -67,7 +67,8 @@ class Console:
         if line.startswith(":"):
             return self._command(line[1:].strip().lower())
         self.last = answer(line, self.searcher, k=self.k, conversation=self.conversation)
-        self.shown = 1
+        # What :more goes on from: the first page of a list reply's articles, else the first hit.
+        self.shown = render.LIST_PAGE if self.last.articles else 1
         return render.answer_text(self.last, ansi=self.ansi)
 
     def _command(self, name: str) -> str | None:
@@ -81,6 +82,10 @@ class Console:
         if name == "more":
             if self.last is None:
                 return "还没有问题。"
+            if self.last.articles:
+                reply = render.list_text(self.last, self.shown)
+                self.shown += render.LIST_PAGE
+                return reply
             reply = render.hits_text(self.last, self.shown)
             self.shown = len(self.last.hits)
             return reply

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from dataclasses import replace
 
-from retrieval.models import Answer, Article, ArticleRef, Hit
+from retrieval.models import Answer, Article, ArticleItem, ArticleRef, Hit
 
 # --- Telegram HTML (issue 5) -------------------------------------------------
 
 TELEGRAM_LIMIT = 4096
 # What every front end says when the archive does not hold the answer (issue 3).
 NOT_FOUND = "没有找到相关内容"
+NO_MORE = "没有更多结果了。"
 _TAG = re.compile(r"<[^>]*>")
 # Sentence ends where an over-long paragraph may be cut (Chinese and Western punctuation).
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
@@ -64,8 +67,15 @@ def highlight_html(text: str, words: list[str]) -> str:
 def answer_html(answer: Answer) -> str:
     """The Telegram card: short answer in bold, the evidence sentence quoted, the source line.
 
-    When nothing was found it says so plainly and names the nearest article as a hint.
+    When nothing was found it says so plainly and names the nearest article as a hint. A list
+    reply (digest, articles) is its line and the first page of articles; a profile is the
+    card and the first page of the articles mentioning the person.
     """
+    if answer.found and answer.intent in LIST_INTENTS:
+        return f"<b>{html.escape(answer.answer)}</b>\n\n{list_html(answer)}"
+    if answer.found and answer.intent == "profile" and answer.articles:
+        card = answer_html(replace(answer, intent="answer"))
+        return f"{card}\n\n提到的文章：\n{list_html(answer)}"
     if not answer.found:
         lines = [NOT_FOUND]
         if answer.hits:
@@ -88,7 +98,7 @@ def hits_html(answer: Answer, start: int = 1) -> str:
     """The hits after the first as a numbered list (title and a snippet), for `更多结果`."""
     hits = answer.hits[start:]
     if not hits:
-        return "没有更多结果了。"
+        return NO_MORE
     lines = [f"<b>更多结果：{html.escape(answer.question)}</b>"]
     for n, hit in enumerate(hits, 1):
         lines.append(f"\n{n}. {hit_html(hit, 80)}")
@@ -174,6 +184,44 @@ def corpus_html(stats: dict) -> str:
     return "\n".join(lines)
 
 
+# --- lists of articles (issue 11) --------------------------------------------
+
+# Replies whose answer is a list of articles: shown a page at a time.
+LIST_INTENTS = ("digest", "articles")
+LIST_PAGE = 5
+
+
+def item_html(n: int, item: ArticleItem) -> str:
+    """One listed article: number, title in bold, date and paper, its lede."""
+    meta = " · ".join(html.escape(x) for x in (item.date, item.source) if x)
+    head = f"{n}. <b>{html.escape(item.title)}</b>" + (f" <i>{meta}</i>" if meta else "")
+    return f"{head}\n{html.escape(snippet(item.lede, 80))}" if item.lede else head
+
+
+def list_html(answer: Answer, start: int = 0, count: int = LIST_PAGE) -> str:
+    """Articles `start`…`start + count` of a list reply, numbered from `start + 1`."""
+    return _page(answer, start, count, item_html)
+
+
+def _page(answer: Answer, start: int, count: int, item: Callable[[int, ArticleItem], str]) -> str:
+    page = answer.articles[start : start + count]
+    if not page:
+        return NO_MORE
+    return "\n".join(item(n, article) for n, article in enumerate(page, start + 1))
+
+
+def item_text(n: int, item: ArticleItem) -> str:
+    """One listed article for the console: number, date, 《title》 and its lede."""
+    meta = " · ".join(x for x in (item.date, item.source) if x)
+    head = f"{n}. 《{item.title}》" + (f" {meta}" if meta else "")
+    return f"{head}\n   {snippet(item.lede)}" if item.lede else head
+
+
+def list_text(answer: Answer, start: int = 0, count: int = LIST_PAGE) -> str:
+    """The console form of `list_html` (`:more` pages through it)."""
+    return _page(answer, start, count, item_text)
+
+
 # --- console (issue 3) -------------------------------------------------------
 
 _BOLD, _RESET = "\x1b[1m", "\x1b[0m"
@@ -191,8 +239,15 @@ def highlight_console(text: str, words: list[str], *, ansi: bool) -> str:
 def answer_text(answer: Answer, *, ansi: bool = False) -> str:
     """The console card: the short answer, the evidence with matched words marked, the source.
 
-    When nothing was found: 没有找到相关内容 and the nearest article as a hint.
+    When nothing was found: 没有找到相关内容 and the nearest article as a hint. List replies
+    and profiles carry the first page of their articles (`:more` shows the rest).
     """
+    if answer.found and answer.intent in LIST_INTENTS:
+        head = f"{_BOLD}{answer.answer}{_RESET}" if ansi else answer.answer
+        return f"{head}\n{list_text(answer)}"
+    if answer.found and answer.intent == "profile" and answer.articles:
+        card = answer_text(replace(answer, intent="answer"), ansi=ansi)
+        return f"{card}\n提到的文章：\n{list_text(answer)}"
     if not answer.found:
         lines = [NOT_FOUND]
         if answer.hits:
@@ -211,7 +266,7 @@ def hits_text(answer: Answer, start: int = 1) -> str:
     """The hits after the first `start` as a numbered list of titles and snippets (`:more`)."""
     hits = answer.hits[start:]
     if not hits:
-        return "没有更多结果了。"
+        return NO_MORE
     return "\n".join(
         f"{n}. 《{hit.title}》 {snippet(hit.text)}" for n, hit in enumerate(hits, start + 1)
     )

@@ -63,6 +63,9 @@ COMMANDS = [
     BotCommand("start", "这个机器人知道什么，示例问题"),
     BotCommand("help", "怎么提问"),
     BotCommand("ask", "提问：/ask 问题（群里用）"),
+    BotCommand("latest", "最新一期的标题"),
+    BotCommand("date", "某天的报纸：/date 2024-08-22"),
+    BotCommand("search", "找报道：/search 关键词"),
     BotCommand("reset", "换个话题：忘掉之前的问题"),
     BotCommand("about", "资料库里有什么"),
 ]
@@ -72,6 +75,9 @@ APOLOGY = "抱歉，处理这条消息时出了问题，请稍后再试。"
 REFUSAL = "抱歉，这个机器人只在指定的聊天里回答问题。"
 EXPIRED = "这条回答已过期，请重新提问。"
 NOT_TEXT = "我只能回答文字问题，请用文字提问。"
+# The news commands ask the core as a reader would (one answer() serves every front end).
+LATEST_QUESTION = "最新一期有什么新闻"
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -140,6 +146,9 @@ def build_application(
     app.add_handler(CommandHandler(["about", "stats"], about, filters=new))
     app.add_handler(CommandHandler("reset", reset, filters=new))
     app.add_handler(CommandHandler("ask", ask_command, filters=new))
+    app.add_handler(CommandHandler("latest", latest, filters=new))
+    app.add_handler(CommandHandler("date", issue_of_date, filters=new))
+    app.add_handler(CommandHandler("search", search_command, filters=new))
     private = new & filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, private_question))
     app.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
@@ -293,6 +302,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         "",
         "直接发问题即可；在群里请用 /ask 问题，或 @我，或回复我的消息。"
         f"在任何聊天里输入 @{context.bot.username} 问题 可以选一条答案发出去。",
+        "也可以问：今天有什么新闻、关于某事的报道、某人是谁、某篇报道讲了什么。",
+        "/latest 最新一期的标题，/date 2024-08-22 某天的报纸，/search 关键词 找报道。",
         "/reset 换个话题，/about 资料库统计。",
     ]
     if examples:
@@ -326,6 +337,29 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/ask 问题 (also /ask@botname 问题 in groups)."""
     await answer_question(update, context, " ".join(context.args or []))
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/latest: the latest issue's headlines, each a button that opens the article."""
+    await answer_question(update, context, LATEST_QUESTION)
+
+
+async def issue_of_date(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/date YYYY-MM-DD: that day's headlines."""
+    day = " ".join(context.args or []).strip()
+    if not _ISO_DAY.fullmatch(day):
+        await update.effective_message.reply_text("请这样写日期：/date 2024-08-22")
+        return
+    await answer_question(update, context, f"{day}的新闻")
+
+
+async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/search 关键词: the reports about it, newest first."""
+    words = " ".join(context.args or []).strip()
+    if not words:
+        await update.effective_message.reply_text("请把关键词写在命令后面：/search 半马")
+        return
+    await answer_question(update, context, f"关于{words}的报道")
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -413,7 +447,14 @@ async def answer_question(
 
 
 def _answer_keyboard(key: str, answer: Answer) -> InlineKeyboardMarkup:
-    """更多结果 / 原文 / 👍 / 👎, with ids in the callback data (Telegram allows 64 bytes)."""
+    """更多结果 / 原文 / 👍 / 👎, with ids in the callback data (Telegram allows 64 bytes); a
+    list reply has a button per listed article that opens it, and 更多结果 pages the list."""
+    votes = [
+        InlineKeyboardButton("👍", callback_data=f"fb:+:{key}"),
+        InlineKeyboardButton("👎", callback_data=f"fb:-:{key}"),
+    ]
+    if answer.articles and answer.intent in render.LIST_INTENTS:
+        return InlineKeyboardMarkup([*_list_rows(key, answer, 0), votes])
     first = []
     if len(answer.hits) > (1 if answer.found else 0):
         first.append(InlineKeyboardButton("更多结果", callback_data=f"more:{key}"))
@@ -424,11 +465,21 @@ def _answer_keyboard(key: str, answer: Answer) -> InlineKeyboardMarkup:
     )
     if article_id is not None:
         first.append(InlineKeyboardButton("原文", callback_data=f"src:{article_id}"))
-    votes = [
-        InlineKeyboardButton("👍", callback_data=f"fb:+:{key}"),
-        InlineKeyboardButton("👎", callback_data=f"fb:-:{key}"),
-    ]
     return InlineKeyboardMarkup([first, votes] if first else [votes])
+
+
+def _list_rows(key: str, answer: Answer, start: int) -> list[list[InlineKeyboardButton]]:
+    """A button per article on the page from `start` (number and title; it opens the article),
+    then 更多结果 when more articles follow."""
+    page = answer.articles[start : start + render.LIST_PAGE]
+    rows = [
+        [InlineKeyboardButton(f"{n}. {render.snippet(item.title, 30)}",
+                              callback_data=f"src:{item.id}")]
+        for n, item in enumerate(page, start + 1)
+    ]
+    if start + render.LIST_PAGE < len(answer.articles):
+        rows.append([InlineKeyboardButton("更多结果", callback_data=f"more:{key}")])
+    return rows
 
 
 # --- buttons ------------------------------------------------------------------
@@ -442,6 +493,16 @@ async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer(EXPIRED)
         return
     await query.answer()
+    if shown.answer.articles and shown.answer.intent in render.LIST_INTENTS:
+        # The list's next page, with its own buttons (and 更多结果 while more follow).
+        shown.listed += render.LIST_PAGE
+        rows = _list_rows(query.data.split(":", 1)[1], shown.answer, shown.listed)
+        await context.bot.send_message(
+            update.effective_chat.id,
+            render.list_html(shown.answer, shown.listed),
+            reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+        )
+        return
     start = 1 if shown.answer.found else 0
     buttons, seen = [], set()
     for n, hit in enumerate(shown.answer.hits[start:], 1):

@@ -89,6 +89,7 @@ class Shown:
     chat_id: int | None
     user_id: int | None
     voters: set[int] = field(default_factory=set)
+    listed: int = 0  # where the page of a list reply last shown starts
 
 
 class RecentAnswers:

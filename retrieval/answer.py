@@ -26,12 +26,14 @@ import logging
 import math
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING
 
-from retrieval import extract
-from retrieval.models import Answer, Hit
+from retrieval import extract, news
+from retrieval.intent import classify as classify_intent
+from retrieval.models import Answer, Hit, Scope
 from retrieval.qtype import REPORTER_WORDS, QuestionType, asks_for_reporter, classify
 from retrieval.tokenize import QUESTION_WORDS, normalize, stopwords, synonyms
 
@@ -224,16 +226,26 @@ def answer(
     *,
     k: int = 5,
     conversation: Conversation | None = None,
+    scope: Scope | None = None,
+    today: date | None = None,
 ) -> Answer:
     """Answer a question from the archive, or abstain with the nearest article as a hint.
 
     Questions longer than 500 characters are cut to their first 500 before tokenizing; an empty
-    question gets an abstaining answer of type "other".
+    question gets an abstaining answer of type "other". `scope` keeps to some dates or one
+    paper; `today` is the day 今天 means (default: the real one).
     """
     start = time.perf_counter()
     text = normalize(question or "").strip()[:MAX_QUESTION_CHARS]
     if not text:
         return Answer(question, None, None, "other", 0.0, None, None, [], _ms(start))
+
+    # News intents (digest, articles, profile, summary) first; a factoid goes on below.
+    intent = classify_intent(text)
+    routed = news.respond(text, searcher, intent=intent, scope=scope,
+                          conversation=conversation, today=today, k=k)
+    if routed is not None:
+        return replace(routed, question=question, ms=_ms(start))
 
     qt = classify(text)
     byline = asks_for_reporter(text, qt)
@@ -260,7 +272,7 @@ def answer(
     weights = {w: weight(w) * (1.0 if w in own else _TOPIC_SHARE) for w in words}
     query = " ".join([text, *words[len(own):]])
 
-    hits = searcher.search(query, max(k, 10))
+    hits = news.search(searcher, query, max(k, 10), scope)
     sentences = _sentences(searcher, hits)
     prefer = conversation.article_id if follow else None
     best = _best_sentence(text, sentences, weights, qt, prefer)
@@ -319,7 +331,7 @@ def answer(
                      _paragraph_text(searcher, paragraph_id))]
     shown = cited + [h for h in shown if h.paragraph_id != paragraph_id][: k - 1]
     matched = [w for w in words if w in normalize(evidence)]
-    return Answer(
+    found = Answer(
         question=question,
         answer=short,
         evidence=evidence,
@@ -331,6 +343,14 @@ def answer(
         ms=_ms(start),
         matched=matched,
     )
+    # The archive's time: the newest answering article (or the one of the time the question
+    # names) and its relative dates resolved.
+    rerun = None if follow else lambda within: answer(
+        question, searcher, k=k, scope=news.narrowed(scope, within), today=today)
+    result = news.finish(found, text, searcher, intent.when, rerun, today)
+    if conversation is not None and result.article is not None:
+        conversation.article_id = result.article.id
+    return replace(result, ms=_ms(start))
 
 
 def _asked_word_missing(

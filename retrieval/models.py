@@ -55,6 +55,31 @@ class ArticleRef:
 
 
 @dataclass
+class ArticleItem:
+    """One article in a list reply (digest, articles about X, a person's mentions)."""
+
+    id: int
+    title: str
+    date: str | None
+    source: str | None
+    lede: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the archive a question is asked of: dates (ISO, inclusive) and paper."""
+
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+    article_id: int | None = None  # one article alone (a newer report asked the question again)
+
+    @property
+    def empty(self) -> bool:
+        return (self.since, self.until, self.source, self.article_id) == (None, None, None, None)
+
+
+@dataclass
 class Answer:
     """What `answer()` returns to every front end; `to_json()` is the `ask --json` contract."""
 
@@ -69,6 +94,9 @@ class Answer:
     ms: float
     # Query words found in the evidence, for highlighting; not part of the JSON contract.
     matched: list[str] = field(default_factory=list)
+    # What the reader asked for (retrieval.intent.INTENTS) and, for list replies, the articles.
+    intent: str = "answer"
+    articles: list[ArticleItem] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -85,4 +113,6 @@ class Answer:
             "paragraph_id": self.paragraph_id,
             "hits": [asdict(h) for h in self.hits],
             "ms": self.ms,
+            "intent": self.intent,
+            "articles": [asdict(a) for a in self.articles],
         }

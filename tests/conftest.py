@@ -90,3 +90,17 @@ def workdir(tmp_path, monkeypatch) -> Path:
     """Run in tmp_path so file names in messages are short and stable."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def archive_db(tmp_path_factory) -> str:
+    """A database file holding every bundled page (six issues of 2023 and 2024), as the default
+    database is built, for the tests of the archive's dates and news intents."""
+    from retrieval.ingest import ingest_paths
+    from retrieval.resources import BUNDLED_SOURCE, bundled_pages
+    from retrieval.store import Store
+
+    path = tmp_path_factory.mktemp("archive") / "archive.db"
+    with Store(path) as store:
+        ingest_paths(store, bundled_pages(), source=BUNDLED_SOURCE)
+    return str(path)

@@ -44,8 +44,9 @@ def test_json_output_follows_the_contract(db):
     assert result.exit_code == 0, result.output
     obj = json.loads(result.output)
     assert set(obj) == {"question", "answer", "evidence", "qtype", "score", "article",
-                        "paragraph_id", "hits", "ms"}
+                        "paragraph_id", "hits", "ms", "intent", "articles"}
     assert obj["answer"] == "吴晓军" and obj["qtype"] == "person"
+    assert (obj["intent"], obj["articles"]) == ("answer", [])
     assert set(obj["article"]) == ARTICLE_KEYS
     assert len(obj["hits"]) == 3 and all(set(h) == HIT_KEYS for h in obj["hits"])
     assert obj["hits"][0]["paragraph_id"] == obj["paragraph_id"]

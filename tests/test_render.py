@@ -10,11 +10,12 @@ from bot.render import (
     article_messages,
     corpus_html,
     hits_html,
+    list_html,
     pack_messages,
     split_paragraph,
     telegram_length,
 )
-from retrieval.models import Answer, Article, ArticleRef, Hit
+from retrieval.models import Answer, Article, ArticleItem, ArticleRef, Hit
 
 NASTY = "<b>a & b</b> *x* _y_ `z` [l](u) &amp; 😀 > <"
 
@@ -118,3 +119,24 @@ def test_the_fake_api_rejects_what_telegram_rejects():
     for bad in ["a & b", "<script>x</script>", "<b>x</i>", "<b>x", "a > b"]:
         with pytest.raises(BadRequest):
             parse_html(bad)
+
+
+def make_list(title: str = NASTY) -> Answer:
+    items = [ArticleItem(i, f"{title}{i}", "2024-08-27", "西宁晚报", f"导语{i}。")
+             for i in range(1, 8)]
+    return Answer("今天有什么新闻", "2024-08-27 的报纸共 7 篇报道", None, "other", 1.0, None,
+                  None, [], 1.0, intent="digest", articles=items)
+
+
+def test_a_list_reply_is_its_line_and_a_page_of_escaped_numbered_articles():
+    card = answer_html(make_list())
+    shown = parse_html(card)
+    assert shown.startswith("2024-08-27 的报纸共 7 篇报道\n\n1. ")
+    assert f"{NASTY}5" in shown and f"{NASTY}6" not in shown
+    assert "2024-08-27 · 西宁晚报" in shown and "导语1。" in shown
+
+
+def test_list_pages_go_on_from_where_the_last_stopped():
+    answer = make_list("标题")
+    assert list_html(answer, 5).startswith("6. <b>标题6</b>")
+    assert list_html(answer, 10) == "没有更多结果了。"

@@ -175,6 +175,46 @@ def test_buttons_page_cite_and_store_votes(api, bot):
     assert (31, question, -1) in votes
 
 
+def test_latest_date_and_search_list_headlines_whose_buttons_open_the_articles(api, core, bot):
+    from bot.telegram import LATEST_QUESTION
+
+    answer, _ = core
+    latest = ask(api, 35, "/latest")
+    expected = answer(LATEST_QUESTION)
+    assert expected.intent == "digest" and expected.articles
+    assert latest["html"] == render.answer_html(expected)
+    opens = [b for b in buttons(latest).items() if b[1].startswith("src:")]
+    assert [data for _, data in opens] == [f"src:{a.id}" for a in expected.articles[:5]]
+    label, data = opens[0]
+    assert expected.articles[0].title.startswith(label.split(". ", 1)[1].rstrip("…"))
+    api.press(35, latest, data)
+    with Store(bot.db) as store:
+        article = store.article(expected.articles[0].id)
+    parts = api.replies(35, latest, len(render.article_messages(article)), REPLY_TIMEOUT)
+    assert [p["html"] for p in parts] == render.article_messages(article)
+
+    day = ask(api, 36, "/date 2024-08-22")
+    assert day["html"] == render.answer_html(answer("2024-08-22的新闻"))
+    assert "2024-08-22 的报纸共 5 篇报道" in day["text"]
+    found = ask(api, 37, "/search 半马")
+    listed = answer("关于半马的报道")
+    assert found["html"] == render.answer_html(listed) and listed.intent == "articles"
+    assert [a.date for a in listed.articles] == sorted((a.date for a in listed.articles),
+                                                       reverse=True)
+
+
+def test_a_long_list_pages_with_more_results(api, core):
+    answer, _ = core
+    question = "本周有什么新闻"
+    expected = answer(question)
+    assert len(expected.articles) > render.LIST_PAGE
+    reply = ask(api, 38, question)
+    api.press(38, reply, buttons(reply)["更多结果"])
+    page = api.replies(38, reply, 1, REPLY_TIMEOUT)[0]
+    assert page["html"] == render.list_html(expected, render.LIST_PAGE)
+    assert page["text"].startswith(f"{render.LIST_PAGE + 1}. ")
+
+
 def test_inline_query_offers_up_to_five_answers(api):
     query_id = api.inline(41, gold_questions()[0]["question"])
     answered = api.wait_for(lambda: api.inline_answers.get(query_id), REPLY_TIMEOUT, "inline")

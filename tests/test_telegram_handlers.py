@@ -19,7 +19,7 @@ from bot.telegram_backend import Backend
 from bot.telegram_limits import RateLimiter, parse_chat_ids
 from bot.telegram_logging import RedactFilter
 from retrieval.errors import NewsbotError
-from retrieval.models import Answer, Article, Hit
+from retrieval.models import Answer, Article, ArticleItem, Hit
 from retrieval.store import Store
 
 TOKEN = "123456:TEST-token_value"
@@ -73,7 +73,8 @@ class FakeSearcher:
 
 
 def fake_answer(question: str, searcher: FakeSearcher, *, k: int = 5, conversation=None) -> Answer:
-    """Answers from the first stored article; "没有" in a question: not found; "崩溃": raises."""
+    """Answers from the first stored article; "没有" in a question: not found; "崩溃": raises;
+    "新闻" or "报道": a list of seven articles (the stored ones over again)."""
     if "崩溃" in question:
         raise RuntimeError("the answering core failed")
     if conversation is not None:
@@ -84,6 +85,12 @@ def fake_answer(question: str, searcher: FakeSearcher, *, k: int = 5, conversati
     hits = [Hit(r.id, r.article_id, r.title, 1.0, r.text) for r in firsts.values()]
     if "没有" in question:
         return Answer(question, None, None, "other", 0.1, None, None, hits, 1.0)
+    if "新闻" in question or "报道" in question:
+        rows = searcher.store.articles()
+        listed = [ArticleItem(r["id"], r["title"], r["date"], r["source"], f"导语{n}")
+                  for n, r in zip(range(7), rows * 3, strict=False)]
+        return Answer(question, f"共 {len(listed)} 篇", None, "other", 1.0, None, None, [], 1.0,
+                      intent="digest", articles=listed)
     best = hits[0]
     ref = searcher.store.article_ref(best.article_id)
     return Answer(
@@ -278,6 +285,40 @@ async def test_more_results_sends_the_other_hits_with_their_articles(app, api):
     assert "1. 《<b>标题</b>" in more["text"] and "2. 《一篇很长的通讯》" in more["text"]
     assert "城东区新建三座图书馆" not in more["text"]
     assert set(buttons(more)) == {"原文 1", "原文 2"}
+
+
+async def test_a_list_reply_has_a_button_per_article_and_pages_with_more(app, api, db):
+    await say(app, api, ALICE, "今天有什么新闻")
+    reply = last(api, ALICE)
+    assert reply["html"].startswith("<b>共 7 篇</b>")
+    opens = [d for d in buttons(reply).values() if d.startswith("src:")]
+    assert len(opens) == 5 and "1. 城东区新建三座图书馆" in buttons(reply)
+    await press(app, api, ALICE, reply, buttons(reply)["1. 城东区新建三座图书馆"])
+    assert last(api, ALICE)["text"].startswith("城东区新建三座图书馆")
+    await press(app, api, ALICE, reply, buttons(reply)["更多结果"])
+    page = last(api, ALICE)
+    assert page["text"].startswith("6. ") and "7. " in page["text"] and "5. " not in page["text"]
+    assert "更多结果" not in buttons(page) and len(buttons(page)) == 2
+    await press(app, api, ALICE, reply, buttons(reply)["更多结果"])
+    assert last(api, ALICE)["text"] == "没有更多结果了。"
+
+
+@pytest.mark.parametrize(
+    ("command", "asked"),
+    [("/latest", "最新一期有什么新闻"), ("/date 2024-08-22", "2024-08-22的新闻"),
+     ("/search 半马", "关于半马的报道")],
+)
+async def test_news_commands_ask_the_core_as_a_reader_would(app, api, command, asked):
+    await say(app, api, ALICE, command)
+    assert app.chat_data[ALICE]["conversation"].questions == [asked]
+    assert last(api, ALICE)["html"].startswith("<b>共 7 篇</b>")
+
+
+@pytest.mark.parametrize("command", ["/date", "/date 8月22日", "/search"])
+async def test_news_commands_without_their_argument_say_how(app, api, command):
+    await say(app, api, ALICE, command)
+    assert last(api, ALICE)["text"].startswith("请")
+    assert "conversation" not in app.chat_data.get(ALICE, {})
 
 
 async def test_full_article_is_split_at_paragraph_boundaries_within_4096(app, api):

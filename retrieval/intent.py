@@ -1,0 +1,198 @@
+"""What a reader wants of a newspaper's bot: the day's headlines, the reports on a topic, who
+someone is, what a report says, or a fact (the answering core).
+
+Rules, measured on data/eval/intent_tune.jsonl and reported on intent_test.jsonl (questions
+written by people who read only the articles). A question asking for news (有什么新闻, 的报道,
+报道了什么) is a digest when nothing but time words and filler remain around its frame, else a
+list of articles about what remains; 谁/什么职务 after a person's name asks for a profile,
+while after a role (冠军是谁) it asks a fact; 讲了什么/总结一下 asks for a summary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from retrieval.dates import Asked, asked_time
+
+INTENTS = ("answer", "digest", "articles", "profile", "summary")
+
+# A frame's trailing question word belongs to the frame: 主要内容是什么, 头条是啥, 要点有哪些.
+_WHAT = r"(?:是什么|是啥|是哪些|有哪些|有什么|有啥|都有什么|都有啥|都有哪些)?"
+# Words naming news in general: what a digest or a list of articles is made of.
+_NEWS = (
+    r"(?:新闻|报道|消息|要闻|头版头条|头版|头条|文章|稿子|稿件|资讯|动态|大事|要事|新鲜事|事情|事儿|"
+    r"目录|标题|汇总|速览|概览|简报|播报|盘点|一览|导读|看点)"
+)
+# Words naming an issue of the paper (with a time word and nothing else, a digest).
+_PAPER = re.compile(
+    r"[\u4e00-\u9fff]{2,4}(?:晚报|日报|早报|晨报|时报|商报)|报纸|晚报|日报|那期|这期|那一期|这一期|"
+    r"一期|头版|版面|报上"
+)
+_SUMMARY = re.compile(
+    r"(?:主要|都|具体)?(?:讲|说|写|报道|介绍|提)了?(?:些|哪些)?(?:什么|啥|哪些)(?:内容|事|事情)?|"
+    r"(?:讲|说)的(?:是)?(?:什么|啥)|(?:是|有)?(?:什么|啥|哪些)(?:主要)?内容|"
+    r"(?:主要)?内容" + _WHAT + "|总结|概括|摘要|概要|大意|"
+    + "要点" + _WHAT + r"|梗概|简述|归纳|梳理|主要(?:讲|说|报道)|"
+    r"(?:简单|简要)?(?:介绍|说说|讲讲|聊聊|说一下|讲一下|说下|讲下)(?:一下|下)?|怎么回事|(?:用)?(?:几|一|两|三)句话|"
+    r"(?:核心|重点|主旨|主要信息|概况|核心内容)" + _WHAT
+)
+_DIGEST_FRAME = re.compile(
+    rf"(?:有|有些|登了|登|刊登了?|发了|出了|报了|报道了)(?:什么|哪些|啥|些什么|几篇|多少){_NEWS}|"
+    r"(?:登了|刊登了?|发了|出了|(?<![通汇举播预公捷电情快])报了|报道了)(?:什么|哪些|啥|些什么)|"
+    rf"{_NEWS}{_WHAT}|(?:哪些|什么|啥){_NEWS}|看看报纸|发生了?(?:什么|啥|哪些)(?:事|事情|大事)?"
+)
+# 今天有什么, 那期都有啥: asks for news only when nothing but an issue is named around it.
+_BARE_FRAME = re.compile(r"(?:都)?有(?:什么|啥|哪些|些啥)")
+_ARTICLES_FRAME = re.compile(
+    rf"(?:有关|关于|报道过|写过|登过|上过报|上报纸|见报|搜索|搜一下|检索|查一下|找一下|找找|查找|"
+    rf"查查|找几篇|找|^搜)|(?:有没有|有无)(?:讲|写|提到|提及|关于|说)|"
+    rf"(?:哪几篇|哪些|哪篇)(?:{_NEWS})?(?:讲了|讲到|提到了?|写了|写到|说了|报道了|涉及)|"
+    rf"(?:的|相关)(?:{_NEWS})|{_NEWS}(?:有哪些|有什么|吗)|几篇"
+)
+_PERSON_ASK = (
+    r"(?:同志)?(?:现在|目前)?(?:现任什么(?:职务|职位)?|是谁|是什么人|是何人|是哪位|是干什么的|是做什么的|是干啥的|是干嘛的|"
+    r"干嘛的|做什么的|(?:担任|任)(?:了)?(?:什么|哪些|何|啥)(?:职务|职位|官|职)?|"
+    r"(?:是|任)?(?:什么|啥)(?:职务|职位|官|身份)|的(?:职务|职位|身份|头衔)(?:是什么|是啥|有哪些)?|"
+    r"有(?:什么|哪些)(?:职务|头衔)|是哪个(?:局|单位|部门|单位的|部门的)的?|在哪(?:个)?(?:单位|部门)工作|"
+    r"什么来头|何许人也?|是什么级别|(?:担)?任何职|是哪里的(?:领导|干部)|在哪里?工作|是做啥的|是干啥的)"
+)
+# Politeness around a question: 请问…, 你知道…吗, …啊.
+_POLITE = re.compile(r"^(?:请问|你知道|我想知道|想问一下|问一下|问下)|(?:吗|啊|呀|呢|啦|哈)$")
+_PROFILE = re.compile(rf"^(?P<name>[\u4e00-\u9fff·]{{2,8}}?){_PERSON_ASK}$")
+_PROFILE_ABOUT = re.compile(
+    r"^(?:请|帮我|给我)?(?:介绍一下|介绍下|介绍|说说|讲讲|谁是)(?P<name>[\u4e00-\u9fff·]{2,6}?)"
+    r"(?:这个人|这位|这个[\u4e00-\u9fff]{1,3}|是谁)?$"
+)
+# What is left of a news question once its frame is gone: time words, filler and punctuation.
+_TIME_WORDS = re.compile(
+    r"\d{4}\s*[年\-/.]\s*\d{1,2}\s*[月\-/.]\s*\d{1,2}[日号]?|\d{4}年(?:\d{1,2}月)?|"
+    r"\d{1,2}月\d{1,2}[日号]|(?<![\d.])\d{1,2}[./]\d{1,2}(?![\d.])|\d{1,2}[日号]|"
+    r"最近几天|大前天|今天|今日|今儿|今早|今晨|昨天|昨日|昨儿|前天|前日|当天|本日|最新|最近|新出|"
+    r"近期|近来|最近几天|这几天|这两天|近几天|这些天|(?:上|本|这)?(?:个)?(?:周|星期|礼拜)[一二三四五六日天末]?|"
+    r"周末|今年|去年|前年|最近一期|新一期|这一期|本期"
+)
+_FILLER_WORDS = (
+    "请问 请 帮我 给我 帮忙 麻烦 麻烦您 您 你 我想 想 看看 看一下 看下 看 知道 了解 一下 下 列出 "
+    "列一下 列个 说说 讲讲 告诉我 来一份 来份 来点 都 还 也 呢 吗 吧 啊 呀 了 的 有 有些 什么 哪些 "
+    "啥 些 篇 条 那篇 这篇 该篇 那个 这个 一篇 上面 上 里 中 我们 你们 一共 共 可以 能 能不能 是 "
+    "没有 有没有 相关 登 刊登 发 出 报 写 写的 关于 有关 涉及 提到 报道过 写过 登过 搜索 搜一下 "
+    "查一下 找一下 找找 找 查找 查查 搜 过 一些 最近的 内容 列表 摘要 全部 所有 哪 份 期 把 念 读 "
+    "听 给我听 念给我听 播报 重要 重大 热门 热点 主要 值得关注 大"
+).split()
+_FILLER = re.compile(
+    r"[？?！!。，,、：:；;\s“”\"'《》（）()]|"
+    + "|".join(sorted(_FILLER_WORDS, key=len, reverse=True))
+)
+# Cut out in this order: a frame's words must still be whole when it is looked for.
+_FRAMES = (_ARTICLES_FRAME, _SUMMARY, _DIGEST_FRAME, _BARE_FRAME, _TIME_WORDS, _PAPER)
+# A question word left once the news frame is cut out asks a fact: 半马的报道里说了几点开赛.
+_ASKING = re.compile(r"几|多少|哪|谁|什么|何时|为什么|为何|如何|怎么|怎样|是否|多久|多大|多长|多高")
+# A role or a common noun before 是谁 asks a fact (冠军是谁, 市委书记是谁), not a profile.
+_ROLE_NOUN = re.compile(
+    r"(?:书记|常委|主任|委员|主席|市长|省长|县长|区长|局长|厅长|部长|校长|院长|社长|行长|队长|"
+    r"冠军|亚军|季军|记者|作者|主持人|负责人|嘉宾|选手|代表|领导|人|者|员|长|手|师|家|方)$"
+)
+# A phrase, a report or a pointer is no name: 半马的冠军, 图书馆那篇, 这条新闻.
+_NOT_NAME = re.compile(rf"的|那|这|篇|{_NEWS}")
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+    "邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左"
+    "柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈"
+    "饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝南"
+)
+_COMPOUND_SURNAMES = (
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A question's intent, the topic it names (X of 关于X的报道, a person, a report) and the
+    time it names."""
+
+    kind: str
+    topic: str = ""
+    when: Asked | None = None
+
+
+def classify(question: str) -> Intent:
+    """The intent of a normalised question; `answer` when it asks for a fact."""
+    text = question.strip()
+    when = asked_time(text)
+    profile = _profile_name(text)
+    if profile:
+        return Intent("profile", profile, when)
+    summary = _SUMMARY.search(text)
+    digest = _DIGEST_FRAME.search(text)
+    listing = _ARTICLES_FRAME.search(text)
+    paper = _PAPER.search(text)
+    topic = _topic(text)
+    if not (summary or digest or listing):
+        # 2023年8月28日西宁晚报, 帮我看看今天的晚报: an issue named and nothing else.
+        named = bool(when or paper)
+        return Intent("digest" if named and not topic else "answer", "", when)
+    unframed = text
+    for frame in _FRAMES:
+        unframed = frame.sub(" ", unframed)
+    if _ASKING.search(unframed):
+        return Intent("answer", "", when)
+    if summary and topic:
+        return Intent("summary", topic, when)
+    if not topic:
+        # 总结一下这篇 asks about the report at hand; 今天的报纸讲了什么 about an issue.
+        issue = when or paper if summary else True
+        return Intent("digest" if issue else "summary", "", when)
+    if listing or digest:
+        return Intent("articles", topic, when)
+    return Intent("answer", "", when)
+
+
+def _topic(question: str) -> str:
+    """What a news question is about: the question without its frames, time words, the paper's
+    name and filler."""
+    rest = question
+    for frame in _FRAMES:
+        rest = frame.sub(" ", rest)
+    rest = re.sub(_NEWS, " ", rest)
+    return "".join(_FILLER.sub(" ", rest).split())
+
+
+def _profile_name(question: str) -> str | None:
+    """The person a 是谁/担任什么职务 question names, when what it names is a person's name."""
+    text = _POLITE.sub("", question.strip().rstrip("？?！!。 "))
+    m = _PROFILE.match(text) or _PROFILE_ABOUT.match(text)
+    if not m:
+        return None
+    name = m.group("name")
+    return name if is_person_name(name) else None
+
+
+def is_person_name(word: str) -> bool:
+    """A person's name: a word jieba tags as one, or a word its dictionary does not know (a
+    surname and a given name, a transliteration: 阿贝贝, 才让卓玛); never a role or a common
+    noun (冠军, 市委书记) and never a phrase (半马的冠军)."""
+    if _ROLE_NOUN.search(word) or not 2 <= len(word) <= 6 or _NOT_NAME.search(word):
+        return False
+    tag = _word_tags().get(word)
+    if tag is not None:
+        return tag.startswith("nr")
+    compound = word[:2] in _COMPOUND_SURNAMES
+    given = word[2:] if compound else word[1:]
+    if (compound or word[0] in _SURNAMES) and 1 <= len(given) <= 2:
+        return True
+    # Unknown to the dictionary and not made of known words: a name (多杰才让, 基普罗蒂奇).
+    import jieba
+
+    return any(len(piece) == 1 for piece in jieba.lcut(word, HMM=False))
+
+
+@cache
+def _word_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    jieba.posseg.dt.initialize()
+    return jieba.posseg.dt.word_tag_tab
