@@ -7,6 +7,8 @@ from pathlib import Path
 # The paper the bundled page comes from (an evening paper of Xining, August 2024).
 BUNDLED_SOURCE = "西宁晚报"
 
+SEED_PAGE_NAME = "xining-evening-news-2024-08-22-page.txt"
+
 _PACKAGE_DATA = Path(__file__).resolve().parent / "_data"
 _SOURCE_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -19,6 +21,11 @@ def data_dir() -> Path:
 def bundled_pages() -> list[Path]:
     """The page text files of the bundled corpus."""
     return sorted((data_dir() / "pages").glob("*.txt"))
+
+
+def seed_page() -> Path:
+    """The page the project started from (the evening paper of 2024-08-22, five articles)."""
+    return data_dir() / "pages" / SEED_PAGE_NAME
 
 
 def bundled_gold() -> list[Path]:
