@@ -76,11 +76,18 @@ def _added_words() -> tuple[str, ...]:
 
 @cache
 def _jieba() -> jieba.Tokenizer:
-    """The default jieba tokenizer (for `words()`), initialised once, quiet, words added."""
+    """The default jieba tokenizer (for `words()` and the answerer's cuts), initialised once,
+    quiet, words added: those of the index and the paraphrased predicates (开跑 whole, so that
+    the thesaurus can match it to 鸣枪开赛)."""
     jieba.initialize()
-    for word in _added_words():
+    for word in (*_added_words(), *(w for group in paraphrases() for w in group)):
         jieba.add_word(word)
     return jieba.dt
+
+
+def dictionary_words() -> dict[str, int]:
+    """jieba's dictionary: word → frequency (prefixes of words map to 0)."""
+    return _jieba().FREQ
 
 
 @cache
@@ -103,6 +110,14 @@ def synonyms() -> tuple[tuple[str, ...], ...]:
     return tuple(
         tuple(normalize(f) for f in line.split("\t") if f) for line in _data_lines("synonyms.tsv")
     )
+
+
+@cache
+def paraphrases() -> tuple[tuple[str, ...], ...]:
+    """Groups of converse and paraphrased predicates from `data/paraphrases.tsv`, normalised;
+    words of one character are left out (获, 在: too common to stand for a predicate)."""
+    groups = (map(normalize, line.split("\t")) for line in _data_lines("paraphrases.tsv"))
+    return tuple(tuple(w for w in group if len(w) >= 2) for group in groups)
 
 
 def _data_lines(name: str) -> list[str]:

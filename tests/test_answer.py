@@ -486,3 +486,8 @@ def test_concurrent_calls_give_the_same_answers(searcher):
     for t in threads:
         t.join()
     assert set(results.values()) == {"吴晓军"}
+
+
+def test_a_run_of_one_particle_is_not_a_content_word():
+    question = "西宁半马几点开赛？啊啊啊啊呀呀"
+    assert content_words(question, classify(question)) == ["西宁", "半马", "开赛"]
