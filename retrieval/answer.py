@@ -279,7 +279,7 @@ def answer(
     # subject to the ones before it (该银行的总部位于…).
     paragraph = f"{article.title or ''}\n{_paragraph_text(searcher, best.paragraph_id)}"
     paragraph_cov = coverage(weights, normalize(paragraph), probe)
-    short = extract.extract(text, qt, best.text, weights)
+    short = extract.extract(text, qt, best.text, weights) or best.text.strip()
     candidates = [
         c.text for c in extract.answer_candidates(qt, best.text, text)
     ] if qt.qtype in _TYPED else []
