@@ -328,6 +328,7 @@ def persons(sentence: str) -> list[Span]:
             continue
         i += 1
     for span in _spans(sentence, _TRANSLITERATED):
+        span = _name_start(span)
         words = list(posseg.cut(span.text))
         # The greedy pattern runs on into the verb: 马克·拉瓦卢马纳纳宣布 → 马克·拉瓦卢马纳纳.
         while len(words) > 1 and words[-1].flag[0] in "vpdu":
@@ -335,6 +336,21 @@ def persons(sentence: str) -> list[Span]:
         text = "".join(w.word for w in words)
         out.append(Span(span.start, span.start + len(text), text))
     return out
+
+
+_TITLE_FLAGS = ("p", "n", "v", "uj", "d", "c", "a", "f")
+
+
+def _name_start(span: Span) -> Span:
+    """A 甲·乙 name without the words the greedy pattern took before it: 由勃艮地贵族奥东·… →
+    奥东·…, 罗马皇帝利奥·… → 利奥·… (a title or a preposition is a common word)."""
+    first = span.text.split("·", 1)[0]
+    words = list(posseg.cut(first))
+    cut = 0
+    for i, pair in enumerate(words[:-1]):
+        if pair.flag in _TITLE_FLAGS:
+            cut = sum(len(w.word) for w in words[: i + 1])
+    return Span(span.start + cut, span.end, span.text[cut:])
 
 
 def places(sentence: str) -> list[Span]:
