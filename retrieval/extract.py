@@ -903,9 +903,15 @@ def answer_span(
         heads = [c for c in heads if c.text not in question]
         if heads:
             best = max(heads, key=lambda c: _closeness(c, gap_span, anchors))
-            # A sure filler ending in that phrase is the fuller answer (灵活多变的网前战术).
+            # A sure filler ending in that phrase is the fuller answer (灵活多变的网前战术), unless
+            # it opens with a verb: 哪个园区 is 南川工业园区, not 深入南川工业园区.
             filler = _stripped(gap_span) if gap_span and gap_span.sure else None
-            if filler and filler.start <= best.start and filler.end == best.end:
+            if (
+                filler
+                and filler.start <= best.start
+                and filler.end == best.end
+                and not _opens_with_verb(filler.text)
+            ):
                 return filler
             return best
     if candidates and qt.qtype in ("person", "place", "organization"):
@@ -943,6 +949,12 @@ def answer_span(
     if gap_span and qt.qtype not in ("time", "number"):
         return _stripped(gap_span)
     return None
+
+
+def _opens_with_verb(text: str) -> bool:
+    """Whether the text's first jieba word is a verb."""
+    first = next(iter(posseg.cut(text)), None)
+    return first is not None and first.flag.startswith("v")
 
 
 def _after_echo(span: Span, words: list[str]) -> Span:
