@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from test_answer import short_answer
 
 from retrieval import entities
 from retrieval.answer import content_words
@@ -10,12 +11,6 @@ from retrieval.extract import aligned, extract, headed, numbers, time_ranges
 from retrieval.kinds import is_kind_of, is_noun
 from retrieval.qtype import classify
 from retrieval.tokenize import normalize
-
-
-def short_answer(question: str, sentence: str) -> str | None:
-    """The short answer `extract` finds in `sentence`, every question word weighing the same."""
-    qt = classify(question)
-    return extract(question, qt, sentence, {w: 1.0 for w in content_words(question, qt)})
 
 
 @pytest.mark.parametrize(
