@@ -621,12 +621,13 @@ def headed(sentence: str, noun: str) -> list[Span]:
             and end - toks[i - 1][0] <= _HEADED_MAX
         ):
             i -= 1
-        # A count before the noun (一首歌曲, 两个) is no name; a year (2023年度) is.
-        while i < j and (
-            toks[i][3] in ("q", "mq") or (toks[i][3] == "m" and _COUNT_WORD.fullmatch(toks[i][2]))
-        ):
+        # A number before the noun (一首歌曲, 2024招商银行) is no part of its name; a year
+        # (2023年度…奖) is.
+        while i < j and toks[i][3] in ("m", "q", "mq") and not toks[i + 1][2].startswith("年"):
             i += 1
-        if i < j or (word != noun and not is_synonym(word, noun)):
+        # Alone, a kind names a particular thing only when it is a word of its own (丁香花, not
+        # 处 for 部门) and not a mere synonym (歌曲 for 歌).
+        if i < j or (len(word) > 1 and word != noun and not is_synonym(word, noun)):
             out.append(_merge(toks, i, j, sentence))
     return out
 
@@ -634,7 +635,6 @@ def headed(sentence: str, noun: str) -> list[Span]:
 # A head is a noun, however jieba tags it (超新星, 中生代), never a verb or a function word
 # (获奖 ends in 奖 but answers no 什么奖).
 _NOT_HEAD = ("v", "p", "c", "u", "d", "r", "y", "e", "x", "m", "q")
-_COUNT_WORD = re.compile(rf"[{_CN_DIGITS}几数多]+[\u4e00-\u9fff]?")
 
 
 _WHO_TAIL = re.compile(r"^[吗呢啊呀？?！!。，,\s]*$")
