@@ -856,7 +856,7 @@ def extract(
     """
     norm, where = aligned(sentence)
     span = answer_span(question, qt, norm, weights)
-    if span is None:
+    if span is None or span.end <= span.start:
         return None
     return sentence[where[span.start] : where[span.end - 1] + 1]
 

@@ -175,3 +175,9 @@ def test_a_comma_joins_thousands_but_not_two_numbers():
 
 def test_time_ranges_join_two_times_by_to():
     assert [s.text for s in time_ranges("5时至12时封闭，14时开放")] == ["5时至12时", "14时"]
+
+
+@pytest.mark.parametrize("sentence", ["", "。", "   "])
+def test_an_empty_sentence_gives_no_short_answer(sentence):
+    assert short_answer("西宁半马几点开赛？", sentence) is None
+    assert short_answer("王卫东去了哪个园区？", sentence) is None
