@@ -124,8 +124,16 @@ class QuestionType:
         return self.start >= 0
 
 
+# 甚么 is 什么 as Taiwan and Hong Kong write it; OpenCC's t2s keeps it (甚麼 → 甚么).
+_SHENME = re.compile("甚么")
+# A question ending in 为/是/是指/称为… leaves its question word out (…的名字为?): the answer is
+# what the text writes after those words, so the gap is at the end.
+_OPEN_END = re.compile(r"(?:为|是|是指|指|称为|叫做|叫|名为|即)()[?？]?\s*$")
+
+
 def classify(question: str) -> QuestionType:
     """Classify a (normalised) question by its first matching question-word pattern."""
+    question = _SHENME.sub("什么", question)
     descriptive = bool(_DESCRIPTIVE.search(question))
     plural = bool(_PLURAL.search(question))
     for qtype, pattern in _RULES:
@@ -151,6 +159,10 @@ def classify(question: str) -> QuestionType:
         return QuestionType(
             qtype, m.start(1), m.end(1), unit, noun, descriptive, plural, units, grain, bound
         )
+    open_end = _OPEN_END.search(question)
+    if open_end:
+        at = open_end.start(1)
+        return QuestionType("other", at, at, descriptive=descriptive, plural=plural)
     return QuestionType("other", descriptive=descriptive, plural=plural)
 
 

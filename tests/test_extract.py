@@ -181,3 +181,13 @@ def test_time_ranges_join_two_times_by_to():
 def test_an_empty_sentence_gives_no_short_answer(sentence):
     assert short_answer("西宁半马几点开赛？", sentence) is None
     assert short_answer("王卫东去了哪个园区？", sentence) is None
+
+
+def test_shenme_as_taiwan_writes_it_asks_like_shenme():
+    assert classify(normalize("他叫甚麼名字？")) == classify("他叫什么名字？")
+
+
+@pytest.mark.parametrize("question", ["最早发展都市计划的文明为?", "湾仔北的区域是指？"])
+def test_a_question_ending_in_wei_or_shi_has_its_gap_at_the_end(question):
+    qt = classify(question)
+    assert qt.has_gap and qt.start == qt.end == len(question) - 1
