@@ -356,12 +356,6 @@ def test_evidence_is_the_sentence_with_the_asked_detail_not_the_one_naming_the_t
     assert result.evidence.startswith("分布于蒙古")
 
 
-def test_a_paraphrased_aspect_beats_the_sentence_naming_the_subject(invented):
-    # 身体…颜色 ↔ 体呈青灰色: the subject's name is in the title and the first sentence only.
-    result = answer("青斑石鲈的身体是什么颜色的？", invented)
-    assert "体呈青灰色" in result.evidence
-
-
 def test_a_sentence_with_the_questions_dates_whole_beats_one_sharing_their_parts(invented):
     # 2030年2月至4月 ↔ not 2027年4月至2030年2月, which holds the same numbers.
     result = answer("2030年2月至4月，林晓川担任什么职务？", invented)
@@ -382,11 +376,6 @@ def test_sentence_leaving_its_subject_to_the_title_is_not_abstained(invented):
 def test_sentence_continuing_the_one_that_names_the_subject_is_the_evidence(invented):
     result = answer("城北水厂二期要以什么为底线？", invented)
     assert result.answer == "保障居民用水安全"
-
-
-def test_person_right_beside_the_asked_verb_beats_a_sentence_repeating_the_question(invented):
-    result = answer("教育大会上谁讲话了？", invented)
-    assert result.answer == "赵立平"
 
 
 @pytest.mark.parametrize(
@@ -412,16 +401,8 @@ def test_person_question_whose_asked_role_the_article_never_names_abstains(inven
     assert answer("教育工作会议研究部署工作的冠军是谁？", invented).answer is None
 
 
-def test_aspect_particles_do_not_hide_the_asked_verb(invented):
-    assert answer("教育大会上谁讲了话？", invented).answer == "赵立平"
-
-
 def test_which_leader_is_the_name_after_the_asked_noun(invented):
     assert answer("哪位区领导参加了调研？", invented).answer == "张建华"
-
-
-def test_a_shared_year_does_not_make_an_unrelated_event_answerable(invented):
-    assert answer("2031年全运会在哪里举办？", invented).answer is None
 
 
 def test_traditional_characters_are_answered_like_simplified(searcher):
