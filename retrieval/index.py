@@ -2,7 +2,8 @@
 
 Layout. Terms get ids in the order they are first seen; ids never change, so merging postings
 needs no renumbering. Postings live in segments, each a CSR matrix over term ids (`offsets`
-int64, `docs` int32 row numbers, `tf` the smallest unsigned type that holds the counts) covering
+int64; one integer per posting, `row << tf_bits | tf`, uint32 while rows and counts fit: 4
+bytes a posting where a row and a count apart took 5, sorted by row all the same) covering
 a contiguous range of rows: the main segment, and a small delta segment that `add()` extends
 and `save()` merges into the main one once it grows past a tenth of it. Document frequencies
 and lengths are global arrays, so after an `add()` idf and the length norms are recomputed over
@@ -34,7 +35,8 @@ from retrieval.errors import NewsbotError
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: row and tf packed in one integer per posting (1: two arrays)
+READABLE_FORMATS = (1, 2)  # a format-1 index is packed in memory when loaded
 _BUILD_CHUNK = 25_000  # documents turned into one CSR at a time (bounds the memory of a build)
 _MERGE_FRACTION = 0.1  # save() folds the delta into the main segment past this share of rows
 _RESORT_MIN = 50_000  # save() re-sorts the vocabulary once this many terms sit outside its order
@@ -94,11 +96,12 @@ class _Vocab:
 
 @dataclass(frozen=True)
 class _Postings:
-    """A CSR segment: the postings of term t are rows `docs[offsets[t]:offsets[t + 1]]`."""
+    """A CSR segment: the postings of term t are `packed[offsets[t]:offsets[t + 1]]`, each
+    `row << tf_bits | tf` (uint32 while that fits, else uint64), sorted by row."""
 
     offsets: np.ndarray
-    docs: np.ndarray
-    tf: np.ndarray
+    packed: np.ndarray
+    tf_bits: int
     rows: tuple[int, int]  # the half-open range of document rows this segment covers
     source: Path | None = None  # the directory it was loaded from, when unchanged since
 
@@ -106,11 +109,30 @@ class _Postings:
     def n_terms(self) -> int:
         return len(self.offsets) - 1
 
+    @property
+    def docs(self) -> np.ndarray:
+        return self.packed >> self.packed.dtype.type(self.tf_bits)
+
+    @property
+    def tf(self) -> np.ndarray:
+        return self.packed & self.packed.dtype.type((1 << self.tf_bits) - 1)
+
     def counts(self, n_terms: int) -> np.ndarray:
         """Postings per term, padded with zeros to `n_terms`."""
         out = np.zeros(n_terms, dtype=np.int64)
         out[: self.n_terms] = np.diff(self.offsets)
         return out
+
+    @classmethod
+    def packing(
+        cls, offsets: np.ndarray, docs: np.ndarray, tf: np.ndarray, rows: tuple[int, int]
+    ) -> _Postings:
+        """A segment of the given rows and term frequencies, packed as tightly as they allow."""
+        tf_bits = max(int(tf.max(initial=1)).bit_length(), 1)
+        dtype = np.uint32 if rows[1] < 1 << (32 - tf_bits) else np.uint64
+        packed = docs.astype(dtype) << dtype(tf_bits)
+        packed |= tf.astype(dtype)
+        return cls(offsets, packed, tf_bits, rows)
 
     @classmethod
     def from_ids(
@@ -126,12 +148,7 @@ class _Postings:
         terms, docs = np.divmod(keys[starts], n)
         offsets = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms, minlength=n_terms), out=offsets[1:])
-        return cls(
-            offsets,
-            (docs + first_row).astype(np.int32),
-            tf.astype(np.min_scalar_type(int(tf.max(initial=0)))),
-            (first_row, first_row + len(lengths)),
-        )
+        return cls.packing(offsets, docs + first_row, tf, (first_row, first_row + len(lengths)))
 
     @classmethod
     def merge(cls, parts: list[_Postings], n_terms: int) -> _Postings:
@@ -140,21 +157,21 @@ class _Postings:
         offsets = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(np.sum(counts, axis=0), out=offsets[1:])
         total = int(offsets[-1])
-        docs = np.empty(total, dtype=np.int32)
-        tf = np.empty(total, dtype=np.result_type(*(p.tf.dtype for p in parts)))
+        docs = np.empty(total, dtype=np.int64)
+        tf = np.empty(total, dtype=np.int64)
         before = np.zeros(n_terms, dtype=np.int64)  # postings of earlier parts, per term
         for part, count in zip(parts, counts, strict=True):
             start = np.zeros(n_terms, dtype=np.int64)
             start[: part.n_terms] = part.offsets[:-1]
             start[part.n_terms :] = part.offsets[-1]
-            dest = np.repeat(offsets[:-1] + before - start, count) + np.arange(len(part.docs))
+            dest = np.repeat(offsets[:-1] + before - start, count) + np.arange(len(part.packed))
             docs[dest] = part.docs
             tf[dest] = part.tf
             before += count
-        return cls(offsets, docs, tf, (parts[0].rows[0], parts[-1].rows[1]))
+        return cls.packing(offsets, docs, tf, (parts[0].rows[0], parts[-1].rows[1]))
 
     def save(self, directory: Path, name: str) -> None:
-        for attr in ("offsets", "docs", "tf"):
+        for attr in ("offsets", "packed"):
             target = directory / f"{name}_{attr}.npy"
             if self.source is not None and self.source.resolve() == directory.resolve():
                 continue  # saving over the files it was loaded from: they are unchanged
@@ -162,13 +179,16 @@ class _Postings:
                 _write_npy(target, getattr(self, attr))
 
     @classmethod
-    def load(cls, directory: Path, name: str, rows: tuple[int, int], mmap: bool) -> _Postings:
+    def load(cls, directory: Path, spec: dict, mmap: bool) -> _Postings:
+        """A saved segment; one of format 1 (rows and tf in two files) is packed in memory."""
+        name, rows = spec["name"], tuple(spec["rows"])
         mode = "r" if mmap else None
-        arrays = [
-            np.load(directory / f"{name}_{a}.npy", mmap_mode=mode)
-            for a in ("offsets", "docs", "tf")
-        ]
-        return cls(*arrays, rows=rows, source=directory)
+        offsets = np.load(directory / f"{name}_offsets.npy", mmap_mode=mode)
+        if "tf_bits" not in spec:
+            docs, tf = (np.load(directory / f"{name}_{a}.npy") for a in ("docs", "tf"))
+            return cls.packing(offsets, docs, tf, rows)
+        packed = np.load(directory / f"{name}_packed.npy", mmap_mode=mode)
+        return cls(offsets, packed, spec["tf_bits"], rows, source=directory)
 
 
 def _link(src: Path, dst: Path) -> bool:
@@ -212,6 +232,7 @@ class BM25Index:
     ) -> None:
         self.k1, self.b, self.epsilon = k1, b, epsilon
         self.meta = meta or {}  # what the caller saved beside the index (e.g. a tokenizer version)
+        self.saved_format = FORMAT_VERSION  # the format of the files it was loaded from
         self._state = state
 
     @classmethod
@@ -297,13 +318,18 @@ class BM25Index:
             if t >= seg.n_terms or seg.offsets[t] == seg.offsets[t + 1]:
                 continue
             lo, hi = int(seg.offsets[t]), int(seg.offsets[t + 1])
-            docs, tf = seg.docs[lo:hi], seg.tf[lo:hi]
+            packed = seg.packed[lo:hi]
+            kind = packed.dtype.type
+            shift, mask = kind(seg.tf_bits), kind((1 << seg.tf_bits) - 1)
             # Binary search pays when the rows are few next to the postings; otherwise scoring
-            # all postings is cheaper (rows outside `rows` gain scores nobody reads).
+            # all postings is cheaper (rows outside `rows` gain scores nobody reads). A row's
+            # posting is the first packed value >= row << shift (its tf is at least 1).
             if rows is not None and len(rows) * 16 < hi - lo:
-                at = np.minimum(np.searchsorted(docs, rows), hi - lo - 1)
-                found = docs[at] == rows
-                docs, tf = rows[found], tf[at[found]]
+                at = np.minimum(np.searchsorted(packed, rows.astype(kind) << shift), hi - lo - 1)
+                found = packed[at] >> shift == rows
+                docs, tf = rows[found], packed[at[found]] & mask
+            else:
+                docs, tf = packed >> shift, packed & mask
             yield docs, state.idf[t] * bm25.saturate(tf, state.norm[docs], self.k1)
 
     def top_k(self, query: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -403,7 +429,7 @@ class BM25Index:
         names = []
         for i, seg in enumerate(segments):
             seg.save(directory, f"p{i}")
-            names.append({"name": f"p{i}", "rows": list(seg.rows)})
+            names.append({"name": f"p{i}", "rows": list(seg.rows), "tf_bits": seg.tf_bits})
         manifest = {
             "format": FORMAT_VERSION,
             "k1": self.k1,
@@ -425,7 +451,7 @@ class BM25Index:
         directory = Path(directory)
         try:
             manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.get("format") != FORMAT_VERSION:
+            if manifest.get("format") not in READABLE_FORMATS:
                 raise NewsbotError(
                     f"{directory}: index format {manifest.get('format')}, expected {FORMAT_VERSION}"
                 )
@@ -433,14 +459,16 @@ class BM25Index:
             df = np.load(directory / "df.npy")
             doc_len = np.load(directory / "doc_len.npy")
             segments = tuple(
-                _Postings.load(directory, s["name"], tuple(s["rows"]), mmap)
+                _Postings.load(directory, s, mmap)
                 for s in manifest["segments"]
             )
         except (OSError, ValueError, KeyError) as exc:
             raise NewsbotError(f"{directory}: cannot read the index ({exc})") from exc
         k1, b, epsilon = manifest["k1"], manifest["b"], manifest["epsilon"]
         state = cls._derive(vocab, manifest["n_terms"], df, doc_len, segments, k1, b, epsilon)
-        return cls(state, k1=k1, b=b, epsilon=epsilon, meta=manifest.get("meta"))
+        index = cls(state, k1=k1, b=b, epsilon=epsilon, meta=manifest.get("meta"))
+        index.saved_format = manifest["format"]
+        return index
 
 
 def _save_vocab(vocab: _Vocab, directory: Path) -> _Vocab:

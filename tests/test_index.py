@@ -247,10 +247,10 @@ def test_unchanged_postings_are_hard_linked_into_the_next_save(tmp_path):
     index = BM25Index.load(tmp_path / "one")
     index.add([["c"]])  # a small delta: the main segment is kept as it is
     index.save(tmp_path / "two")
-    assert (tmp_path / "two" / "p0_docs.npy").stat().st_ino == (
-        tmp_path / "one" / "p0_docs.npy"
+    assert (tmp_path / "two" / "p0_packed.npy").stat().st_ino == (
+        tmp_path / "one" / "p0_packed.npy"
     ).stat().st_ino
-    assert (tmp_path / "two" / "p1_docs.npy").exists()
+    assert (tmp_path / "two" / "p1_packed.npy").exists()
 
 
 def test_meta_is_kept_in_the_manifest(tmp_path):
