@@ -252,6 +252,33 @@ class BM25Index:
     def n_terms(self) -> int:
         return self._state.n_terms
 
+    def problems(self) -> list[str]:
+        """What is inconsistent inside the index (empty when sound): document frequencies
+        against the postings, rows outside the segments' ranges, lengths against rows."""
+        state = self._state
+        found = []
+        counts = np.zeros(state.n_terms, dtype=np.int64)
+        covered = 0
+        for seg in state.segments:
+            counts += seg.counts(state.n_terms)
+            covered += seg.rows[1] - seg.rows[0]
+            if len(seg.packed) != (seg.offsets[-1] if len(seg.offsets) else 0):
+                found.append(
+                    f"segment {seg.rows} holds {len(seg.packed)} postings, not {seg.offsets[-1]}"
+                )
+            elif len(seg.packed) and np.any(np.diff(seg.offsets) < 0):
+                found.append(f"segment {seg.rows} has offsets out of order")
+            elif len(seg.packed):
+                docs = seg.docs
+                if int(docs.min()) < seg.rows[0] or int(docs.max()) >= seg.rows[1]:
+                    found.append(f"segment {seg.rows} has postings outside its rows")
+        if covered != self.n_docs:
+            found.append(f"segments cover {covered} rows, not {self.n_docs}")
+        if not np.array_equal(counts, state.df[: state.n_terms]):
+            bad = int(np.sum(counts != state.df[: state.n_terms]))
+            found.append(f"{bad} terms' document frequencies disagree with their postings")
+        return found
+
     def add(self, docs: Iterable[list[str]]) -> None:
         """Append documents as new rows; readers see the old index until the new one is whole."""
         old = self._state
@@ -458,10 +485,7 @@ class BM25Index:
             vocab = _load_vocab(directory, manifest["n_sorted"])
             df = np.load(directory / "df.npy")
             doc_len = np.load(directory / "doc_len.npy")
-            segments = tuple(
-                _Postings.load(directory, s, mmap)
-                for s in manifest["segments"]
-            )
+            segments = tuple(_Postings.load(directory, s, mmap) for s in manifest["segments"])
         except (OSError, ValueError, KeyError) as exc:
             raise NewsbotError(f"{directory}: cannot read the index ({exc})") from exc
         k1, b, epsilon = manifest["k1"], manifest["b"], manifest["epsilon"]

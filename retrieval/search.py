@@ -35,7 +35,10 @@ a rebuild.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import fcntl
+import json
 import logging
 import os
 import shutil
@@ -160,14 +163,15 @@ class Searcher:
             if pid in found
         ]
 
-    def refresh(self, progress: Progress | None = None) -> int:
+    def refresh(self, progress: Progress | None = None, *, adopt: bool = True) -> int:
         """Index the paragraphs added to the store since; returns how many. A newer generation
-        saved by another process (`newsbot ingest`) is taken over first, so its paragraphs are
-        not tokenized again. Searches running meanwhile use the previous index, then the new
-        one: never a half-built one."""
+        saved by another process (`newsbot ingest`) is taken over first (unless `adopt` is
+        False), so its paragraphs are not tokenized again. Searches running meanwhile use the
+        previous index, then the new one: never a half-built one."""
         with self._lock:
             before = self._view.index.n_docs
-            self._adopt_saved()
+            if adopt:
+                self._adopt_saved()
             view = self._view
             total = self.store.db.execute(
                 "SELECT COUNT(*) FROM paragraphs WHERE id > ?", [view.last_id]
@@ -210,7 +214,7 @@ class Searcher:
         with self._lock:
             view = self._view
             name = f"g{time.time_ns()}"
-            tmp = root / f"{name}.tmp"
+            tmp = root / f"{name}.{os.getpid()}.tmp"  # the pid tells doctor whether it is live
             meta = {
                 "tokenizer_version": TOKENIZER_VERSION,
                 "paragraphs": int(view.index.n_docs),
@@ -220,62 +224,107 @@ class Searcher:
             view.index.save(tmp, meta=meta)
             _write_ids(tmp / "paragraph_ids.npy", view.paragraph_ids)
             _sync_tree(tmp)
-            os.replace(tmp, root / name)
-            pointer = root / f"CURRENT.{name}.tmp"  # unique: two writers never share it
-            pointer.write_text(name, encoding="utf-8")
-            _sync_file(pointer)
-            os.replace(pointer, root / "CURRENT")
-            _sync_file(root)
+            with _pointer_lock(root):
+                ahead = _covered_by_current(root, meta)
+                if ahead:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                else:
+                    os.replace(tmp, root / name)
+                    pointer = root / f"CURRENT.{name}.tmp"
+                    pointer.write_text(name, encoding="utf-8")
+                    _sync_file(pointer)
+                    os.replace(pointer, root / "CURRENT")
+                    _sync_file(root)
+            if ahead:
+                log.info("another process saved an index of paragraphs up to %d; kept it", ahead)
+                return
             # Serve from the new files, so the old generation can go (open mmaps stay valid).
             self._view = _View(BM25Index.load(root / name), view.paragraph_ids, name)
         remove_old_generations(root, name)
         log.info("saved the index of %d paragraphs in %s", view.index.n_docs, root / name)
 
 
-def remove_old_generations(root: Path, current: str, stale_after_s: float = 3600) -> list[Path]:
-    """Delete generations older than `current`, and temporary ones abandoned for
-    `stale_after_s`; another process may be writing a newer one meanwhile (names grow with
-    time). Returns what was deleted."""
-    stale = time.time_ns() - int(stale_after_s * 10**9)
-    removed = []
-    for path in orphan_generations(root, current):
-        name = path.name.removesuffix(".tmp")
-        if path.name == name or int(name[1:]) < stale:
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
+@contextlib.contextmanager
+def _pointer_lock(root: Path) -> Iterator[None]:
+    """Held while `CURRENT` is compared and replaced: two `newsbot ingest`s saving at once
+    never move it back to the one that covers fewer paragraphs."""
+    with open(root / "LOCK", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _covered_by_current(root: Path, meta: dict) -> int:
+    """The last paragraph id of the current generation when it is of the same store and
+    tokenizer and covers more than `meta` says; else 0."""
+    name = _current_name_in(root)
+    try:
+        saved = json.loads((root / str(name) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    theirs = saved.get("meta", {})
+    same = all(theirs.get(k) == meta[k] for k in ("tokenizer_version", "store_id"))
+    last = theirs.get("last_paragraph_id", 0)
+    return last if same and last > meta["last_paragraph_id"] else 0
+
+
+def remove_old_generations(root: Path, current: str) -> list[Path]:
+    """Delete the generations `orphan_generations` finds; returns them."""
+    removed = orphan_generations(root, current)
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
     return removed
 
 
 def orphan_generations(root: Path, current: str | None) -> list[Path]:
-    """Generation directories other than `current` that are not newer than it: older whole
-    ones and temporary ones (an interrupted or running save)."""
-    found = []
+    """Generations nobody will read: whole ones older than `current`, and temporary ones whose
+    writer is gone (or that are over an hour old, in case its pid was reused). Newer whole
+    ones and saves in progress belong to another process and are left alone."""
     if not root.is_dir():
-        return found
+        return []
+    hour_ago = time.time_ns() - 3600 * 10**9
+    found = []
     for path in sorted(root.iterdir()):
-        name = path.name.removesuffix(".tmp")
+        name, _, writer = path.name.removesuffix(".tmp").partition(".")
         if not (path.is_dir() and name.startswith("g") and name[1:].isdigit()):
             continue
-        older = current is None or int(name[1:]) < int(current[1:])
-        if path.name != current and (older or path.name != name):
+        if path.name == name:
+            orphan = current is not None and int(name[1:]) < int(current[1:])
+        else:
+            orphan = int(name[1:]) < hour_ago or not (writer.isdigit() and _alive(int(writer)))
+        if orphan:
             found.append(path)
     return found
 
 
-def build_index(db_path: str | Path, progress: bool | Progress = False) -> bool:
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def build_index(
+    db_path: str | Path, progress: bool | Progress = False, *, rebuild: bool = False
+) -> bool:
     """Bring the on-disk index beside `db_path` up to date: new paragraphs are added, and an
-    index that is missing, unreadable, another database's or another tokenizer's is rebuilt.
-    Returns True when a new generation was saved.
+    index that is missing, unreadable, another database's or another tokenizer's (or any,
+    with `rebuild`) is built anew. Returns True when a new generation was saved.
 
     `progress` is a callback `(done, total)`, or True to log progress at INFO level."""
     report = progress if callable(progress) else (_log_progress if progress else None)
     with _open_store(Path(db_path)) as store:
         saved = load_saved(store)
-        sound = saved.view is not None and not saved.problem
+        sound = saved.view is not None and not saved.problem and not rebuild
         if not sound and saved.problem:
             log.info("%s; rebuilding it", saved.problem)
         searcher = Searcher(store, saved.view if sound else _empty_view())
-        if searcher.refresh(report) or not sound:
+        if searcher.refresh(report, adopt=not rebuild) or not sound:
             searcher.save()
             return True
         return False
@@ -297,8 +346,12 @@ def index_root(db_path: Path) -> Path:
 
 
 def _current_name(db_path: Path) -> str | None:
+    return _current_name_in(index_root(db_path))
+
+
+def _current_name_in(root: Path) -> str | None:
     try:
-        return (index_root(db_path) / "CURRENT").read_text(encoding="utf-8").strip()
+        return (root / "CURRENT").read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
 
 import numpy as np
 import pytest
@@ -226,14 +228,23 @@ def test_a_save_leaves_newer_and_in_progress_generations_alone(db, tmp_path):
     searcher = Searcher.open(db)
     root = tmp_path / "news.db.idx"
     newer = root / "g99999999999999999999"
-    writing = root / "g99999999999999999998.tmp"
-    newer.mkdir()
-    writing.mkdir()
+    writing = root / f"g99999999999999999998.{os.getpid()}.tmp"
+    dead = _finished_pid()
+    abandoned = root / f"g99999999999999999997.{dead}.tmp"
+    for path in (newer, writing, abandoned):
+        path.mkdir()
     searcher.save()
     current = (root / "CURRENT").read_text()
     assert sorted(p.name for p in root.iterdir() if p.is_dir()) == sorted(
         [current, newer.name, writing.name]
     )
+
+
+def _finished_pid() -> int:
+    """The pid of a process that has exited."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
 
 
 def test_batches_tokenized_ahead_on_a_process_pool_give_the_same_index(news, monkeypatch):
