@@ -2,8 +2,8 @@
 
 Layout. Terms get ids in the order they are first seen; ids never change, so merging postings
 needs no renumbering. Postings live in segments, each a CSR matrix over term ids (`offsets`
-int64; one integer per posting, `row << tf_bits | tf`, uint32 while rows and counts fit: 4
-bytes a posting where a row and a count apart took 5, sorted by row all the same) covering
+int64; per posting the low 16 bits of its row and its count, the high bits once per chunk
+of rows: 3 bytes a posting where an int32 row and a count took 5, see `_Postings`) covering
 a contiguous range of rows: the main segment, and a small delta segment that `add()` extends
 and `save()` merges into the main one once it grows past a tenth of it. Document frequencies
 and lengths are global arrays, so after an `add()` idf and the length norms are recomputed over
@@ -35,8 +35,8 @@ from retrieval.errors import NewsbotError
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: row and tf packed in one integer per posting (1: two arrays)
-READABLE_FORMATS = (1, 2)  # a format-1 index is packed in memory when loaded
+FORMAT_VERSION = 2  # 2: rows as 16 low bits + chunks (1: int32 rows), tf beside them
+READABLE_FORMATS = (1, 2)  # a format-1 index is re-encoded in memory when loaded
 _BUILD_CHUNK = 25_000  # documents turned into one CSR at a time (bounds the memory of a build)
 _MERGE_FRACTION = 0.1  # save() folds the delta into the main segment past this share of rows
 _RESORT_MIN = 50_000  # save() re-sorts the vocabulary once this many terms sit outside its order
@@ -94,14 +94,26 @@ class _Vocab:
         return np.fromiter(map(seen.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
 
+_LOW_BITS = 16  # a posting keeps the low 16 bits of its row; its chunk holds the rest
+_LOW_MASK = (1 << _LOW_BITS) - 1
+_CHUNK_FILES = ("offsets", "low", "tf", "chunk_offsets", "chunk_high", "chunk_start")
+
+
 @dataclass(frozen=True)
 class _Postings:
-    """A CSR segment: the postings of term t are `packed[offsets[t]:offsets[t + 1]]`, each
-    `row << tf_bits | tf` (uint32 while that fits, else uint64), sorted by row."""
+    """A CSR segment. The postings of term t are positions `offsets[t]:offsets[t + 1]`, sorted
+    by row: `low` (uint16) holds each row's low 16 bits and `tf` its count. They fall into
+    chunks of rows sharing their high bits: term t's chunks are `chunk_offsets[t]:[t + 1]`,
+    chunk c starting at position `chunk_start[c]` with rows `chunk_high[c] << 16 | low`. A
+    term has at most one chunk per 65,536 rows, so chunks are few beside the postings: 3 bytes
+    a posting, where a row and a count took 5."""
 
     offsets: np.ndarray
-    packed: np.ndarray
-    tf_bits: int
+    low: np.ndarray
+    tf: np.ndarray
+    chunk_offsets: np.ndarray
+    chunk_high: np.ndarray
+    chunk_start: np.ndarray
     rows: tuple[int, int]  # the half-open range of document rows this segment covers
     source: Path | None = None  # the directory it was loaded from, when unchanged since
 
@@ -111,11 +123,10 @@ class _Postings:
 
     @property
     def docs(self) -> np.ndarray:
-        return self.packed >> self.packed.dtype.type(self.tf_bits)
-
-    @property
-    def tf(self) -> np.ndarray:
-        return self.packed & self.packed.dtype.type((1 << self.tf_bits) - 1)
+        """Every posting's row (decoded whole: for merging and checks, not for queries)."""
+        sizes = np.diff(np.append(self.chunk_start, len(self.low)))
+        high = np.repeat(self.chunk_high.astype(np.int64) << _LOW_BITS, sizes)
+        return high + self.low
 
     def counts(self, n_terms: int) -> np.ndarray:
         """Postings per term, padded with zeros to `n_terms`."""
@@ -123,16 +134,58 @@ class _Postings:
         out[: self.n_terms] = np.diff(self.offsets)
         return out
 
+    def term(self, t: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, tf) of term t's postings; only those among `rows` (sorted) when given."""
+        lo, hi = int(self.offsets[t]), int(self.offsets[t + 1])
+        c0, c1 = int(self.chunk_offsets[t]), int(self.chunk_offsets[t + 1])
+        if rows is None:
+            low = self.low[lo:hi].astype(np.int64)
+            if c1 - c0 == 1:
+                return low + (int(self.chunk_high[c0]) << _LOW_BITS), self.tf[lo:hi]
+            sizes = np.diff(np.append(self.chunk_start[c0:c1], hi))
+            high = np.repeat(self.chunk_high[c0:c1].astype(np.int64) << _LOW_BITS, sizes)
+            return low + high, self.tf[lo:hi]
+        # Binary search within each chunk that query rows fall in (a handful per term).
+        highs = rows >> _LOW_BITS
+        found_rows, found_tf = [], []
+        for c in range(c0, c1):
+            h = int(self.chunk_high[c])
+            a, b = np.searchsorted(highs, [h, h + 1])
+            if a == b:
+                continue
+            start = int(self.chunk_start[c])
+            end = int(self.chunk_start[c + 1]) if c + 1 < c1 else hi
+            low, want = self.low[start:end], (rows[a:b] & _LOW_MASK).astype(np.uint16)
+            at = np.minimum(np.searchsorted(low, want), end - start - 1)
+            hit = low[at] == want
+            found_rows.append(rows[a:b][hit])
+            found_tf.append(self.tf[start:end][at[hit]])
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), self.tf[:0]
+        return np.concatenate(found_rows), np.concatenate(found_tf)
+
     @classmethod
     def packing(
         cls, offsets: np.ndarray, docs: np.ndarray, tf: np.ndarray, rows: tuple[int, int]
     ) -> _Postings:
-        """A segment of the given rows and term frequencies, packed as tightly as they allow."""
-        tf_bits = max(int(tf.max(initial=1)).bit_length(), 1)
-        dtype = np.uint32 if rows[1] < 1 << (32 - tf_bits) else np.uint64
-        packed = docs.astype(dtype) << dtype(tf_bits)
-        packed |= tf.astype(dtype)
-        return cls(offsets, packed, tf_bits, rows)
+        """A segment of the given postings (term ranges, rows sorted within each, counts)."""
+        n_terms = len(offsets) - 1
+        term = np.repeat(np.arange(n_terms, dtype=np.int32), np.diff(offsets))
+        high = (np.asarray(docs) >> _LOW_BITS).astype(np.int32)
+        new = np.ones(len(term), dtype=bool)
+        new[1:] = (term[1:] != term[:-1]) | (high[1:] != high[:-1])
+        starts = np.flatnonzero(new)
+        chunk_offsets = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term[starts], minlength=n_terms), out=chunk_offsets[1:])
+        return cls(
+            offsets,
+            (np.asarray(docs) & _LOW_MASK).astype(np.uint16),
+            tf.astype(np.min_scalar_type(int(tf.max(initial=1)))),
+            chunk_offsets,
+            high[starts],
+            starts.astype(np.int64),
+            rows,
+        )
 
     @classmethod
     def from_ids(
@@ -158,20 +211,20 @@ class _Postings:
         np.cumsum(np.sum(counts, axis=0), out=offsets[1:])
         total = int(offsets[-1])
         docs = np.empty(total, dtype=np.int64)
-        tf = np.empty(total, dtype=np.int64)
+        tf = np.empty(total, dtype=np.result_type(*(p.tf.dtype for p in parts)))
         before = np.zeros(n_terms, dtype=np.int64)  # postings of earlier parts, per term
         for part, count in zip(parts, counts, strict=True):
             start = np.zeros(n_terms, dtype=np.int64)
             start[: part.n_terms] = part.offsets[:-1]
             start[part.n_terms :] = part.offsets[-1]
-            dest = np.repeat(offsets[:-1] + before - start, count) + np.arange(len(part.packed))
+            dest = np.repeat(offsets[:-1] + before - start, count) + np.arange(len(part.low))
             docs[dest] = part.docs
             tf[dest] = part.tf
             before += count
         return cls.packing(offsets, docs, tf, (parts[0].rows[0], parts[-1].rows[1]))
 
     def save(self, directory: Path, name: str) -> None:
-        for attr in ("offsets", "packed"):
+        for attr in _CHUNK_FILES:
             target = directory / f"{name}_{attr}.npy"
             if self.source is not None and self.source.resolve() == directory.resolve():
                 continue  # saving over the files it was loaded from: they are unchanged
@@ -179,16 +232,17 @@ class _Postings:
                 _write_npy(target, getattr(self, attr))
 
     @classmethod
-    def load(cls, directory: Path, spec: dict, mmap: bool) -> _Postings:
-        """A saved segment; one of format 1 (rows and tf in two files) is packed in memory."""
+    def load(cls, directory: Path, spec: dict, mmap: bool, saved_format: int) -> _Postings:
+        """A saved segment; one of format 1 (rows and tf as int32 and uint8) is re-encoded."""
         name, rows = spec["name"], tuple(spec["rows"])
         mode = "r" if mmap else None
-        offsets = np.load(directory / f"{name}_offsets.npy", mmap_mode=mode)
-        if "tf_bits" not in spec:
-            docs, tf = (np.load(directory / f"{name}_{a}.npy") for a in ("docs", "tf"))
+        if saved_format == 1:
+            offsets, docs, tf = (
+                np.load(directory / f"{name}_{a}.npy") for a in ("offsets", "docs", "tf")
+            )
             return cls.packing(offsets, docs, tf, rows)
-        packed = np.load(directory / f"{name}_packed.npy", mmap_mode=mode)
-        return cls(offsets, packed, spec["tf_bits"], rows, source=directory)
+        arrays = [np.load(directory / f"{name}_{a}.npy", mmap_mode=mode) for a in _CHUNK_FILES]
+        return cls(*arrays, rows=rows, source=directory)
 
 
 def _link(src: Path, dst: Path) -> bool:
@@ -262,13 +316,13 @@ class BM25Index:
         for seg in state.segments:
             counts += seg.counts(state.n_terms)
             covered += seg.rows[1] - seg.rows[0]
-            if len(seg.packed) != (seg.offsets[-1] if len(seg.offsets) else 0):
+            if len(seg.low) != (seg.offsets[-1] if len(seg.offsets) else 0):
                 found.append(
-                    f"segment {seg.rows} holds {len(seg.packed)} postings, not {seg.offsets[-1]}"
+                    f"segment {seg.rows} holds {len(seg.low)} postings, not {seg.offsets[-1]}"
                 )
-            elif len(seg.packed) and np.any(np.diff(seg.offsets) < 0):
+            elif len(seg.low) and np.any(np.diff(seg.offsets) < 0):
                 found.append(f"segment {seg.rows} has offsets out of order")
-            elif len(seg.packed):
+            elif len(seg.low):
                 docs = seg.docs
                 if int(docs.min()) < seg.rows[0] or int(docs.max()) >= seg.rows[1]:
                     found.append(f"segment {seg.rows} has postings outside its rows")
@@ -344,19 +398,10 @@ class BM25Index:
         for seg in state.segments:
             if t >= seg.n_terms or seg.offsets[t] == seg.offsets[t + 1]:
                 continue
-            lo, hi = int(seg.offsets[t]), int(seg.offsets[t + 1])
-            packed = seg.packed[lo:hi]
-            kind = packed.dtype.type
-            shift, mask = kind(seg.tf_bits), kind((1 << seg.tf_bits) - 1)
             # Binary search pays when the rows are few next to the postings; otherwise scoring
-            # all postings is cheaper (rows outside `rows` gain scores nobody reads). A row's
-            # posting is the first packed value >= row << shift (its tf is at least 1).
-            if rows is not None and len(rows) * 16 < hi - lo:
-                at = np.minimum(np.searchsorted(packed, rows.astype(kind) << shift), hi - lo - 1)
-                found = packed[at] >> shift == rows
-                docs, tf = rows[found], packed[at[found]] & mask
-            else:
-                docs, tf = packed >> shift, packed & mask
+            # all postings is cheaper (rows outside `rows` gain scores nobody reads).
+            few = rows is not None and len(rows) * 16 < seg.offsets[t + 1] - seg.offsets[t]
+            docs, tf = seg.term(t, rows if few else None)
             yield docs, state.idf[t] * bm25.saturate(tf, state.norm[docs], self.k1)
 
     def top_k(self, query: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -456,7 +501,7 @@ class BM25Index:
         names = []
         for i, seg in enumerate(segments):
             seg.save(directory, f"p{i}")
-            names.append({"name": f"p{i}", "rows": list(seg.rows), "tf_bits": seg.tf_bits})
+            names.append({"name": f"p{i}", "rows": list(seg.rows)})
         manifest = {
             "format": FORMAT_VERSION,
             "k1": self.k1,
@@ -485,7 +530,9 @@ class BM25Index:
             vocab = _load_vocab(directory, manifest["n_sorted"])
             df = np.load(directory / "df.npy")
             doc_len = np.load(directory / "doc_len.npy")
-            segments = tuple(_Postings.load(directory, s, mmap) for s in manifest["segments"])
+            segments = tuple(
+                _Postings.load(directory, s, mmap, manifest["format"]) for s in manifest["segments"]
+            )
         except (OSError, ValueError, KeyError) as exc:
             raise NewsbotError(f"{directory}: cannot read the index ({exc})") from exc
         k1, b, epsilon = manifest["k1"], manifest["b"], manifest["epsilon"]

@@ -191,13 +191,12 @@ def _to_format_1(generation: Path) -> None:
     from retrieval.index import _Postings
 
     for spec in manifest["segments"]:
-        seg = _Postings.load(generation, spec, mmap=False)
-        np.save(generation / f"{spec['name']}_docs.npy", seg.docs.astype(np.int32))
-        np.save(generation / f"{spec['name']}_tf.npy", seg.tf.astype(np.uint8))
+        seg = _Postings.load(generation, spec, mmap=False, saved_format=2)
+        docs = seg.docs.astype(np.int32)
         for path in generation.glob(f"{spec['name']}_*.npy"):
-            if not path.name.endswith(("_docs.npy", "_tf.npy", "_offsets.npy")):
+            if not path.name.endswith(("_tf.npy", "_offsets.npy")):
                 path.unlink()
-        del spec["tf_bits"]
+        np.save(generation / f"{spec['name']}_docs.npy", docs)
     manifest["format"] = 1
     (generation / "manifest.json").write_text(json.dumps(manifest))
 
