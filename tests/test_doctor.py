@@ -229,3 +229,17 @@ def _finished_pid() -> int:
     child = subprocess.Popen(["true"])
     child.wait()
     return child.pid
+
+
+def test_ingest_rebuilds_an_index_of_another_tokenizer_even_with_nothing_new(
+    archive, tmp_path, monkeypatch
+):
+    page = tmp_path / "one.jsonl"
+    page.write_text(json.dumps({"title": "图书馆", "text": "城市图书馆开放。"}, ensure_ascii=False))
+    assert CliRunner().invoke(cli, ["ingest", str(page), "--db", str(archive)]).exit_code == 0
+    monkeypatch.setattr(search, "TOKENIZER_VERSION", "test-next")
+    again = CliRunner().invoke(cli, ["ingest", str(page), "--db", str(archive)])
+    assert again.exit_code == 0 and "already ingested" in again.stdout
+    with Store(archive) as store:
+        saved = load_saved(store)
+    assert saved.problem is None and saved.view.index.meta["tokenizer_version"] == "test-next"
