@@ -64,7 +64,9 @@ def text_bytes(where: Path) -> dict:
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
             article = json.loads(line)
-            plain += len(article["title"].encode()) + sum(len(p.encode()) for p in article["paragraphs"])
+            plain += len(article["title"].encode()) + sum(
+                len(p.encode()) for p in article["paragraphs"]
+            )
     return {"jsonl": sum(p.stat().st_size for p in files), "text": plain}
 
 
