@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
+from archives import add_articles
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -33,18 +33,11 @@ def article(i: int) -> Article:
     )
 
 
-def add(db: Path, *articles: Article) -> None:
-    name = "+".join(a.title for a in articles)
-    with Store(db) as store:
-        sha = hashlib.sha256(name.encode()).hexdigest()
-        store.add_document(name=name, sha256=sha, kind="jsonl", articles=list(articles))
-
-
 @pytest.fixture
 def archive(tmp_path) -> Path:
     db = tmp_path / "live" / "news.db"
     db.parent.mkdir()
-    add(db, RACE, article(1), article(2))
+    add_articles(db, RACE, article(1), article(2))
     build_index(db)
     return db
 
@@ -78,7 +71,7 @@ def test_a_generation_replaced_during_the_copy_is_copied_again(archive, tmp_path
     def racing(src, dst, *args, **kwargs):
         calls.append(Path(src).name)
         if len(calls) == 1:  # another ingest saves a new generation and removes this one
-            add(archive, article(3))
+            add_articles(archive, article(3))
             build_index(archive)
             raise FileNotFoundError(src)
         return real(src, dst, *args, **kwargs)
@@ -97,7 +90,7 @@ def test_a_backup_while_one_thread_ingests_and_another_answers(archive, tmp_path
     def write() -> None:
         try:
             for i in range(3, 8):
-                add(archive, article(i))
+                add_articles(archive, article(i))
                 build_index(archive)
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from archives import add_articles
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -31,17 +31,10 @@ WATER = Article(title="南川水厂一期项目加快建设", paragraphs=["项�
 LIBRARY = Article(title="城市图书馆夜间开放", paragraphs=["城市图书馆自下月起每晚开放至22时。"])
 
 
-def add(db: Path, *articles: Article) -> None:
-    name = "+".join(a.title for a in articles)
-    with Store(db) as store:
-        sha = hashlib.sha256(name.encode()).hexdigest()
-        store.add_document(name=name, sha256=sha, kind="jsonl", articles=list(articles))
-
-
 @pytest.fixture
 def archive(tmp_path) -> Path:
     db = tmp_path / "news.db"
-    add(db, RACE, WATER)
+    add_articles(db, RACE, WATER)
     build_index(db)
     return db
 
@@ -72,7 +65,7 @@ def test_a_sound_archive_passes_every_check(archive):
 
 
 def test_paragraphs_stored_but_not_indexed_are_reported_and_indexed_by_repair(archive):
-    add(archive, LIBRARY)
+    add_articles(archive, LIBRARY)
     result = run("--db", str(archive))
     assert result.exit_code == 1
     assert "PROBLEM  index:" in result.stdout and "1 paragraphs stored but not yet indexed" in (
@@ -120,7 +113,7 @@ def test_an_index_whose_frequencies_disagree_with_its_postings_is_rebuilt(archiv
 
 def test_an_index_of_another_database_is_rebuilt(archive, tmp_path):
     other = tmp_path / "other.db"
-    add(other, LIBRARY)
+    add_articles(other, LIBRARY)
     build_index(other)
     shutil.rmtree(index_root(archive))
     os.replace(index_root(other), index_root(archive))
@@ -168,7 +161,7 @@ def test_a_large_write_ahead_log_is_checkpointed(archive, monkeypatch):
     monkeypatch.setattr(doctor, "WAL_LIMIT_BYTES", 0)
     other = sqlite3.connect(archive)  # another open connection keeps the log file in place
     other.execute("SELECT COUNT(*) FROM paragraphs").fetchone()
-    add(archive, LIBRARY)
+    add_articles(archive, LIBRARY)
     assert statuses(archive)["wal"] == "PROBLEM"
     checks = {c.name: c for c in doctor.examine(archive, repair=True).checks}
     assert checks["wal"].repaired and "checkpointed" in checks["wal"].detail
@@ -203,7 +196,7 @@ def _to_format_1(generation: Path) -> None:
 
 def test_a_damaged_database_fails_with_one_line(tmp_path):
     db = tmp_path / "news.db"
-    add(db, *[Article(title=f"标题{i}", paragraphs=["段落" * 500] * 5) for i in range(40)])
+    add_articles(db, *[Article(title=f"标题{i}", paragraphs=["段落" * 500] * 5) for i in range(40)])
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db.read_bytes())
