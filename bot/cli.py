@@ -106,7 +106,7 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
     Example: newsbot ingest archive/ --source 西宁晚报
     """
     from retrieval.ingest import ingest_paths
-    from retrieval.search import build_index
+    from retrieval.search import build_index, index_root
 
     tty = sys.stderr.isatty()
     with open_db(db, create=True) as store:
@@ -124,8 +124,9 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
                 f"{_count(result.paragraphs, 'paragraph')}"
             )
     click.echo(report.summary())
-    # Also when nothing was new: an index of another tokenizer version is rebuilt here.
-    build_index(store.path, progress=_index_progress if tty else False)
+    # Also when nothing was new but an index exists: one of another tokenizer is rebuilt here.
+    if report.ingested or index_root(store.path).exists():
+        build_index(store.path, progress=_index_progress if tty else False)
     if not report.ok:
         sys.exit(1)
 
