@@ -322,10 +322,8 @@ class BM25Index:
                 )
             elif len(seg.low) and np.any(np.diff(seg.offsets) < 0):
                 found.append(f"segment {seg.rows} has offsets out of order")
-            elif len(seg.low):
-                docs = seg.docs
-                if int(docs.min()) < seg.rows[0] or int(docs.max()) >= seg.rows[1]:
-                    found.append(f"segment {seg.rows} has postings outside its rows")
+            elif len(seg.low) and not _chunks_sound(seg):
+                found.append(f"segment {seg.rows} has chunks outside its rows or postings")
         if covered != self.n_docs:
             found.append(f"segments cover {covered} rows, not {self.n_docs}")
         if not np.array_equal(counts, state.df[: state.n_terms]):
@@ -575,6 +573,20 @@ def _load_vocab(directory: Path, n_sorted: int) -> _Vocab:
     # in a dict (few: save() re-sorts once there are _RESORT_MIN of them).
     vocab.extra = {vocab.term(i): i for i in range(n_sorted, len(vocab))}
     return vocab
+
+
+def _chunks_sound(seg: _Postings) -> bool:
+    """The chunk table in order, within the postings and the segment's rows: checked per
+    chunk, not per posting (a million paragraphs have over a hundred million postings)."""
+    first, last = seg.rows[0] >> _LOW_BITS, (seg.rows[1] - 1) >> _LOW_BITS
+    return bool(
+        seg.chunk_offsets[-1] == len(seg.chunk_high) == len(seg.chunk_start)
+        and np.all(np.diff(seg.chunk_offsets) >= 0)
+        and np.all(np.diff(seg.chunk_start) > 0)
+        and seg.chunk_start[0] == 0
+        and seg.chunk_start[-1] < len(seg.low)
+        and first <= int(seg.chunk_high.min()) <= int(seg.chunk_high.max()) <= last
+    )
 
 
 def _distinct(rows: np.ndarray) -> np.ndarray:

@@ -100,13 +100,20 @@ def test_a_lost_index_is_rebuilt(archive):
     assert report.healthy
 
 
-def test_an_index_whose_frequencies_disagree_with_its_postings_is_rebuilt(archive):
+@pytest.mark.parametrize(
+    "damage,found",
+    [
+        ("df.npy", "document frequencies disagree"),
+        ("p0_chunk_high.npy", "chunks outside its rows"),
+    ],
+)
+def test_an_index_damaged_inside_is_rebuilt(archive, damage, found):
     generation = index_root(archive) / (index_root(archive) / "CURRENT").read_text()
-    df = np.load(generation / "df.npy")
-    df[0] += 1
-    np.save(generation / "df.npy", df)
+    array = np.load(generation / damage)
+    array[0] += 1
+    np.save(generation / damage, array)
     checks = {c.name: c for c in doctor.examine(archive).checks}
-    assert "document frequencies disagree" in checks["index"].detail
+    assert found in checks["index"].detail
     assert statuses(archive, repair=True)["index"] == "fixed"
     assert statuses(archive) == dict.fromkeys(statuses(archive), "ok")
 
