@@ -76,8 +76,10 @@ def text_bytes(where: Path) -> dict:
 def worker(phase: str, where: Path, variant: str) -> dict:
     """Build or serve one variant's archive under `where/variant/`; runs in a subprocess."""
     db = where / variant / "archive.db"
+    import retrieval
     from retrieval.tokenize import query_tokens
 
+    log.info("%s %s of %s with %s", phase, variant, where.name, Path(retrieval.__file__).parent)
     query_tokens("预热")  # jieba's dictionary loads before any clock starts
     if phase == "build":
         from retrieval.ingest import ingest_paths
@@ -124,15 +126,18 @@ def worker(phase: str, where: Path, variant: str) -> dict:
 
 
 def run_worker(phase: str, where: Path, variant: str, checkout: Path | None) -> dict:
-    """`worker` in a fresh interpreter; with `checkout`, on that checkout's `retrieval`."""
-    env = dict(os.environ)
+    """`worker` in a fresh interpreter; with `checkout`, on that checkout's `retrieval` (and
+    `benchmarks`): this file runs as a script from it, so neither this checkout's folder nor
+    its installed package comes first on the import path."""
+    env, cwd = dict(os.environ), HERE.parent
+    command = [sys.executable, "-m", "benchmarks.footprint"]
     if checkout is not None:
-        env["PYTHONPATH"] = f"{checkout}{os.pathsep}{HERE.parent}"
-    command = [sys.executable, "-m", "benchmarks.footprint", "--worker", phase, variant]
-    result = where / variant / f"{phase}.json"
+        env["PYTHONPATH"], cwd = str(checkout), checkout
+        command = [sys.executable, str(Path(__file__).resolve())]
+    command += ["--worker", phase, variant, str(where)]
     log.info("%s: %s %s", where.name, variant, phase)
-    subprocess.run([*command, str(where)], check=True, env=env, cwd=HERE.parent)
-    return json.loads(result.read_text())
+    subprocess.run(command, check=True, env=env, cwd=cwd)
+    return json.loads((where / variant / f"{phase}.json").read_text())
 
 
 # --- sizes -----------------------------------------------------------------------------------
