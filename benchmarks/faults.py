@@ -107,7 +107,10 @@ def store_problems(db: Path, paths: list[Path]) -> list[str]:
     try:
         problems = [r for (r,) in conn.execute("PRAGMA integrity_check") if r != "ok"]
         problems += [f"orphan row {r}" for r in conn.execute("PRAGMA foreign_key_check")]
-        stored = conn.execute("SELECT id, name FROM documents").fetchall()
+        # Killed before the schema was committed, the database is as empty as before.
+        stored = (
+            conn.execute("SELECT id, name FROM documents").fetchall() if _has_schema(conn) else []
+        )
         by_name = {str(p): p for p in paths}
         for document_id, name in stored:
             want = [len(a.paragraphs) for a in read_jsonl(read_text(by_name[name]), name)]
@@ -127,6 +130,21 @@ def store_problems(db: Path, paths: list[Path]) -> list[str]:
     finally:
         conn.close()
     return problems
+
+
+def _has_schema(conn: sqlite3.Connection) -> bool:
+    query = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'documents'"
+    return conn.execute(query).fetchone() is not None
+
+
+def _documents(db: Path) -> int:
+    """How many documents the database holds (0 when it or its tables do not exist yet)."""
+    if not db.exists():
+        return 0
+    with sqlite3.connect(db) as conn:
+        if not _has_schema(conn):
+            return 0
+        return conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 
 
 @dataclass
@@ -157,10 +175,7 @@ def kill_once(paths: list[Path], db: Path, delay: float, reference: Answers) -> 
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
         finished = False
-    stored = 0
-    if db.exists():
-        with sqlite3.connect(db) as conn:
-            stored = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    stored = _documents(db)
     kill = Kill(round(delay, 3), stored, finished, store_problems(db, paths))
     ingest(paths, db)
     after = store_problems(db, paths)
