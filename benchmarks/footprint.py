@@ -1,15 +1,18 @@
 """Footprint: bytes per paragraph of newsbot's store and index beside the text, FTS5 and tantivy.
 
-    .venv/bin/python -m benchmarks.footprint --sizes 10000,100000,200000,1000000 \\
-        --baseline /work/main --baseline-sizes 10000,100000,200000 --cache-size 100000
+    git worktree add --detach ../base be99536     # the commit before the token cache went
+    .venv/bin/python -m benchmarks.footprint --sizes 10000,100000 --baseline ../base \\
+        --baseline-sizes 10000,100000 --cache-size 100000
+    .venv/bin/python -m benchmarks.footprint --sizes 200000 --peers ""
 
 For each size it generates the archive-scale corpus (`benchmarks/corpus.py`, one JSONL file per
 day), ingests it with this checkout (and, with `--baseline DIR`, with another checkout of
 newsbot, e.g. one that still keeps the token cache) in a fresh interpreter, and measures every
 SQLite table (dbstat) and index file; then serves it (cold start, retrieval and `answer()`
-latency, peak RSS). FTS5 and tantivy index the same tokens. `--cache-size` times what an
-index rebuild pays with and without a token cache: tokenizing every paragraph on every core,
-against reading the tokens back from a text cache or a compact (zlib'd term-id) cache.
+latency, peak RSS), the variants side by side so that they share the machine's load. FTS5
+and tantivy index the same tokens. `--cache-size` times what an index rebuild pays with and
+without a token cache: tokenizing every paragraph on every core, against reading the tokens
+back from a text cache or a compact (zlib'd term-id) cache.
 Results go to `benchmarks/results/footprint.json`; the tables are printed.
 """
 
@@ -125,19 +128,32 @@ def worker(phase: str, where: Path, variant: str) -> dict:
     }
 
 
-def run_worker(phase: str, where: Path, variant: str, checkout: Path | None) -> dict:
-    """`worker` in a fresh interpreter; with `checkout`, on that checkout's `retrieval` (and
-    `benchmarks`): this file runs as a script from it, so neither this checkout's folder nor
-    its installed package comes first on the import path."""
+def _worker_command(
+    phase: str, where: Path, variant: str, checkout: Path | None
+) -> tuple[list[str], dict, Path]:
+    """How to run `worker` in a fresh interpreter; with `checkout`, on that checkout's
+    `retrieval` (and `benchmarks`): this file runs as a script from it, so neither this
+    checkout's folder nor its installed package comes first on the import path."""
     env, cwd = dict(os.environ), HERE.parent
     command = [sys.executable, "-m", "benchmarks.footprint"]
     if checkout is not None:
         env["PYTHONPATH"], cwd = str(checkout), checkout
         command = [sys.executable, str(Path(__file__).resolve())]
-    command += ["--worker", phase, variant, str(where)]
-    log.info("%s: %s %s", where.name, variant, phase)
-    subprocess.run(command, check=True, env=env, cwd=cwd)
-    return json.loads((where / variant / f"{phase}.json").read_text())
+    return [*command, "--worker", phase, variant, str(where)], env, cwd
+
+
+def run_workers(phase: str, where: Path, variants: dict[str, Path | None]) -> dict[str, dict]:
+    """`worker` for each variant (name → checkout), all at once: on a shared machine they
+    then face the same load, and their figures compare."""
+    log.info("%s: %s %s", where.name, ", ".join(variants), phase)
+    running = []
+    for variant, checkout in variants.items():
+        command, env, cwd = _worker_command(phase, where, variant, checkout)
+        running.append(subprocess.Popen(command, env=env, cwd=cwd))
+    for process in running:
+        if process.wait() != 0:
+            raise RuntimeError(f"{where.name}: a {phase} worker failed ({process.args})")
+    return {v: json.loads((where / v / f"{phase}.json").read_text()) for v in variants}
 
 
 # --- sizes -----------------------------------------------------------------------------------
@@ -169,24 +185,26 @@ def index_files(db: Path) -> dict[str, int]:
     return sizes
 
 
-def measure_variant(where: Path, variant: str, checkout: Path | None) -> dict:
-    """Build (once) and serve one variant; its sizes and timings."""
-    db = where / variant / "archive.db"
-    build_file = where / variant / "build.json"
-    built = json.loads(build_file.read_text()) if build_file.is_file() else None
-    if built is None:
-        built = run_worker("build", where, variant, checkout)
-    served = run_worker("serve", where, variant, checkout)
-    store = tables(db)
-    index = index_files(db)
-    return {
-        **built,
-        **served,
-        "db_bytes": db.stat().st_size,
-        "tables": store,
-        "index_files": index,
-        "index_bytes": sum(index.values()),
-    }
+def measure_variants(where: Path, variants: dict[str, Path | None]) -> dict[str, dict]:
+    """Build each variant (once, one after another: a build uses every core), then serve
+    them side by side; their sizes and timings."""
+    for variant, checkout in variants.items():
+        if not (where / variant / "build.json").is_file():
+            run_workers("build", where, {variant: checkout})
+    served = run_workers("serve", where, variants)
+    measured = {}
+    for variant in variants:
+        db = where / variant / "archive.db"
+        index = index_files(db)
+        measured[variant] = {
+            **json.loads((where / variant / "build.json").read_text()),
+            **served[variant],
+            "db_bytes": db.stat().st_size,
+            "tables": tables(db),
+            "index_files": index,
+            "index_bytes": sum(index.values()),
+        }
+    return measured
 
 
 def measure_peers(where: Path, peers: list[str]) -> dict[str, int]:
@@ -348,9 +366,10 @@ def main(argv: list[str] | None = None) -> None:
     for size in sizes:
         where = prepare(size, args.out)
         run = {"size": size, "text": text_bytes(where), "variants": {}}
-        run["variants"]["newsbot"] = measure_variant(where, "newsbot", None)
+        variants: dict[str, Path | None] = {"newsbot": None}
         if args.baseline and size in baseline_sizes:
-            run["variants"]["baseline"] = measure_variant(where, "baseline", args.baseline)
+            variants["baseline"] = args.baseline
+        run["variants"] = measure_variants(where, variants)
         if size in peer_sizes:
             run["peers"] = measure_peers(where, peers)
         if size == args.cache_size and "baseline" in run["variants"]:
