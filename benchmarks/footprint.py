@@ -379,8 +379,14 @@ def main(argv: list[str] | None = None) -> None:
     for run in runs:
         if "cache_experiment" in run:
             print(json.dumps(run["cache_experiment"]))
-    kept = json.loads(RESULTS.read_text())["runs"] if RESULTS.is_file() else []
-    runs = sorted([r for r in kept if r["size"] not in sizes] + runs, key=lambda r: r["size"])
+    kept = (
+        {r["size"]: r for r in json.loads(RESULTS.read_text())["runs"]} if RESULTS.is_file() else {}
+    )
+    for run in runs:  # a rerun without peers or the cache experiment keeps their last figures
+        for key in ("peers", "cache_experiment"):
+            if key in kept.get(run["size"], {}):
+                run.setdefault(key, kept[run["size"]][key])
+    runs = sorted([r for n, r in kept.items() if n not in sizes] + runs, key=lambda r: r["size"])
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps({"machine": machine(), "runs": runs}, indent=1))
 
