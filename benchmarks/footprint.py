@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.baseline and size in baseline_sizes:
             variants["baseline"] = args.baseline
         run["variants"] = measure_variants(where, variants)
-        if size in peer_sizes:
+        if peers and size in peer_sizes:
             run["peers"] = measure_peers(where, peers)
         if size == args.cache_size and "baseline" in run["variants"]:
             run["cache_experiment"] = cache_experiment(where, "baseline")
