@@ -42,6 +42,8 @@ OUT = HERE / "out" / "footprint"
 RESULTS = HERE / "results" / "footprint.json"
 PEERS = ("sqlite-fts5", "tantivy")
 QUESTIONS = 300
+# Index files of the postings (both formats); the rest is the vocabulary, df, lengths, ids.
+_POSTINGS = ("offsets", "low", "tf", "docs", "chunk_offsets", "chunk_high", "chunk_start")
 ANSWERS = 100  # full answer() calls timed (each reads whole articles)
 
 
@@ -305,7 +307,7 @@ def table(runs: list[dict]) -> str:
             t = dict(m["tables"])
             cache = t.pop("paragraph_tokens", 0)
             paragraphs = t.pop("paragraphs", 0)
-            postings = sum(v for k, v in m["index_files"].items() if k in ("packed", "docs", "tf"))
+            postings = sum(v for k, v in m["index_files"].items() if k in _POSTINGS)
             total = m["db_bytes"] + m["index_bytes"]
             peers = run.get("peers", {})
             lines.append(
