@@ -106,13 +106,14 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
     Example: newsbot ingest archive/ --source 西宁晚报
     """
     from retrieval.ingest import ingest_paths
-    from retrieval.search import build_index, index_root
+    from retrieval.search import build_index
 
     tty = sys.stderr.isatty()
     with open_db(db, create=True) as store:
         report = ingest_paths(
             store, paths, source=source, date=date, progress=_progress if tty else None
         )
+        stored = store.max_paragraph_id() > 0
     for result in report.results:
         if result.status == "failed":
             click.echo(f"newsbot: {result.error}", err=True)
@@ -124,8 +125,9 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
                 f"{_count(result.paragraphs, 'paragraph')}"
             )
     click.echo(report.summary())
-    # Also when nothing was new but an index exists: one of another tokenizer is rebuilt here.
-    if report.ingested or index_root(store.path).exists():
+    # Also when nothing was new: an index a killed run never saved, or one made by another
+    # tokenizer version, is built here (a run that stored nothing at all builds none).
+    if report.ingested or stored:
         build_index(store.path, progress=_index_progress if tty else False)
     if not report.ok:
         sys.exit(1)

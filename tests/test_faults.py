@@ -96,3 +96,17 @@ def test_two_ingests_at_once_beside_a_reader_lose_nothing(corpus, tmp_path):
     report = examine(db)  # the ingest that stored last saved an index of everything
     assert report.healthy, [c.line() for c in report.checks]
     assert faults.same_answers(faults.answers(db), reference)
+
+
+def test_a_rerun_after_a_kill_during_indexing_builds_the_index(corpus, tmp_path):
+    """Killed after its last file was stored and before the index was saved, an ingest's
+    rerun finds every file a duplicate and must still build the index."""
+    from retrieval.ingest import ingest_paths
+
+    paths, _, reference = corpus
+    db = tmp_path / "archive.db"
+    with Store(db) as store:
+        assert ingest_paths(store, paths).ok  # stored, never indexed
+    faults.ingest(paths, db)
+    assert examine(db).healthy
+    assert faults.same_answers(faults.answers(db), reference)
