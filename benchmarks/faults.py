@@ -2,9 +2,9 @@
 
     .venv/bin/python -m benchmarks.faults --kills 50
 
-Each kill runs `newsbot ingest FOLDER --db X` in a subprocess on a fresh database, kills it
-after a random delay (uniform over a clean run's duration, so kills land while storing files,
-while tokenizing and indexing, and while saving), then checks the database as left: SQLite's
+Each kill runs `newsbot ingest FILE... --db X` in a subprocess on a fresh database and kills
+it at a random point of its progress (after 0 to all of its files are stored; once all are,
+at a random moment of its indexing and saving), then checks the database as left: SQLite's
 integrity_check, every stored document whole (its articles and paragraphs exactly those of its
 file) and no orphan rows. Then it runs the ingest again to completion and checks that the
 archive answers exactly as a clean build does and that `newsbot doctor` finds it healthy.
@@ -151,7 +151,7 @@ def _documents(db: Path) -> int:
 class Kill:
     """One kill: when, what it interrupted, and what the checks found."""
 
-    delay_s: float
+    killed_at_s: float  # since the ingest started
     documents_at_kill: int
     finished_first: bool  # the ingest ended before the delay: nothing was killed
     problems_after_kill: list[str] = field(default_factory=list)
@@ -159,8 +159,12 @@ class Kill:
     problems_after_recovery: list[str] = field(default_factory=list)
 
 
-def kill_once(paths: list[Path], db: Path, delay: float, reference: Answers) -> Kill:
-    """Kill an ingest into a fresh `db` after `delay` seconds, check, complete, check again."""
+def kill_once(
+    paths: list[Path], db: Path, after_documents: int, extra_s: float, reference: Answers
+) -> Kill:
+    """Run an ingest into a fresh `db`, SIGKILL it `extra_s` seconds after it has stored
+    `after_documents` files (all of them: while it indexes), check what it left, run the
+    ingest to completion and check again."""
     from retrieval.doctor import examine
 
     for leftover in db.parent.glob(db.name + "*"):
@@ -168,15 +172,18 @@ def kill_once(paths: list[Path], db: Path, delay: float, reference: Answers) -> 
     process = subprocess.Popen(
         ingest_command(paths, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    try:
-        process.wait(timeout=delay)
-        finished = True
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-        finished = False
-    stored = _documents(db)
-    kill = Kill(round(delay, 3), stored, finished, store_problems(db, paths))
+    started = time.perf_counter()
+    finished = _wait_for(process, db, after_documents) is not None
+    if not finished:
+        try:
+            process.wait(timeout=extra_s)
+            finished = True
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+    kill = Kill(
+        round(time.perf_counter() - started, 3), _documents(db), finished, store_problems(db, paths)
+    )
     ingest(paths, db)
     after = store_problems(db, paths)
     report = examine(db)
@@ -188,29 +195,59 @@ def kill_once(paths: list[Path], db: Path, delay: float, reference: Answers) -> 
     return kill
 
 
+def _wait_for(process: subprocess.Popen, db: Path, documents: int) -> int | None:
+    """Poll until the ingest has stored `documents` files; its exit code if it ended first."""
+    while (code := process.poll()) is None:
+        if _documents(db) >= documents:
+            return None
+        time.sleep(0.01)
+    return code
+
+
+def timed_clean_ingest(paths: list[Path], db: Path) -> tuple[float, float]:
+    """A clean ingest: (seconds until its last file was stored, seconds it took in all)."""
+    process = subprocess.Popen(
+        ingest_command(paths, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    started = time.perf_counter()
+    if _wait_for(process, db, len(paths)) is not None:
+        raise RuntimeError("the clean ingest ended before storing every file")
+    stored = time.perf_counter() - started
+    if process.wait(timeout=600) != 0:
+        raise RuntimeError("the clean ingest failed")
+    return stored, time.perf_counter() - started
+
+
 def run(kills: int, files: int, paragraphs: int, work: Path, seed: int = 0) -> dict:
-    """A clean build, then `kills` killed-and-completed ingests; a summary with every kill."""
+    """A clean build, then `kills` killed-and-completed ingests; a summary with every kill.
+
+    Each kill picks a point of progress, not a time (a shared machine's speed varies): after
+    0..files stored files, plus up to a clean run's indexing time once all are stored."""
     rng = random.Random(seed)
     shutil.rmtree(work, ignore_errors=True)
     paths = write_corpus(work / "corpus", files, paragraphs, seed)
     clean = work / "clean" / "archive.db"
     clean.parent.mkdir(parents=True)
-    clean_s = ingest(paths, clean)
+    stored_s, clean_s = timed_clean_ingest(paths, clean)
     reference = answers(clean)
     (work / "killed").mkdir()
-    results = [
-        kill_once(paths, work / "killed" / "archive.db", rng.uniform(0, clean_s), reference)
-        for _ in range(kills)
-    ]
+    results = []
+    for _ in range(kills):
+        after = rng.randint(0, files)
+        extra = rng.uniform(0, clean_s - stored_s) if after == files else rng.uniform(0, 0.05)
+        results.append(kill_once(paths, work / "killed" / "archive.db", after, extra, reference))
     return {
         "kills": kills,
         "files": files,
         "paragraphs": paragraphs,
         "clean_ingest_s": round(clean_s, 2),
+        "clean_indexing_s": round(clean_s - stored_s, 2),
         "recovered": sum(k.recovered for k in results),
         "whole_after_kill": sum(not k.problems_after_kill for k in results),
+        "killed_before_any_document": sum(
+            k.documents_at_kill == 0 and not k.finished_first for k in results
+        ),
         "killed_while_storing": sum(0 < k.documents_at_kill < files for k in results),
-        "killed_before_any_document": sum(k.documents_at_kill == 0 for k in results),
         "killed_while_indexing": sum(
             k.documents_at_kill == files and not k.finished_first for k in results
         ),

@@ -26,21 +26,21 @@ PARAGRAPHS = 400
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """The corpus files and the answers of a clean build of them."""
+    """The corpus files, a clean ingest's indexing seconds and the answers of a clean build."""
     work = tmp_path_factory.mktemp("faults")
     paths = faults.write_corpus(work / "corpus", FILES, PARAGRAPHS)
     clean = work / "clean.db"
-    seconds = faults.ingest(paths, clean)
-    return paths, seconds, faults.answers(clean)
+    stored_s, clean_s = faults.timed_clean_ingest(paths, clean)
+    return paths, clean_s - stored_s, faults.answers(clean)
 
 
 def test_an_ingest_killed_at_random_moments_recovers_to_a_clean_build(corpus, tmp_path):
-    paths, seconds, reference = corpus
+    paths, indexing_s, reference = corpus
     rng = random.Random(13)
-    # One kill early (storing files), the others anywhere in a clean run's time.
-    delays = [seconds * 0.5] + [rng.uniform(0, seconds) for _ in range(KILLS - 1)]
-    for delay in delays:
-        kill = faults.kill_once(paths, tmp_path / "archive.db", delay, reference)
+    # Killed while storing (after a few files), and twice while indexing and saving.
+    points = [(FILES // 2, 0.0)] + [(FILES, rng.uniform(0, indexing_s)) for _ in range(KILLS - 1)]
+    for after, extra in points:
+        kill = faults.kill_once(paths, tmp_path / "archive.db", after, extra, reference)
         assert kill.problems_after_kill == [], kill
         assert kill.recovered, kill
 
