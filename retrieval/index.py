@@ -125,8 +125,10 @@ class _Postings:
     def docs(self) -> np.ndarray:
         """Every posting's row (decoded whole: for merging and checks, not for queries)."""
         sizes = np.diff(np.append(self.chunk_start, len(self.low)))
-        high = np.repeat(self.chunk_high.astype(np.int64) << _LOW_BITS, sizes)
-        return high + self.low
+        kind = np.int32 if self.rows[1] < 2**31 else np.int64
+        high = np.repeat(self.chunk_high.astype(kind) << _LOW_BITS, sizes)
+        high += self.low
+        return high
 
     def counts(self, n_terms: int) -> np.ndarray:
         """Postings per term, padded with zeros to `n_terms`."""
@@ -212,7 +214,8 @@ class _Postings:
         offsets = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(np.sum(counts, axis=0), out=offsets[1:])
         total = int(offsets[-1])
-        docs = np.empty(total, dtype=np.int64)
+        last_row = parts[-1].rows[1]
+        docs = np.empty(total, dtype=np.int32 if last_row < 2**31 else np.int64)
         tf = np.empty(total, dtype=np.result_type(*(p.tf.dtype for p in parts)))
         before = np.zeros(n_terms, dtype=np.int64)  # postings of earlier parts, per term
         for part, count in zip(parts, counts, strict=True):
@@ -223,7 +226,7 @@ class _Postings:
             docs[dest] = part.docs
             tf[dest] = part.tf
             before += count
-        return cls.packing(offsets, docs, tf, (parts[0].rows[0], parts[-1].rows[1]))
+        return cls.packing(offsets, docs, tf, (parts[0].rows[0], last_row))
 
     def save(self, directory: Path, name: str) -> None:
         for attr in _CHUNK_FILES:
