@@ -3,10 +3,11 @@
     .venv/bin/python -m benchmarks.archive_scale --sizes 10000,100000,1000000
 
 For each size it generates the corpus (one JSONL file per day), ingests and indexes it the
-way `newsbot ingest` does (tokenizing on every core), then feeds the token cache newsbot
-leaves to every other method, each built and served in its own subprocesses so that peak
-RSS and cold start belong to that method alone. It prints a table per size and writes
-`benchmarks/results/archive_scale.json`; `python -m benchmarks.chart` draws it.
+way `newsbot ingest` does (tokenizing on every core), then feeds the stored paragraphs'
+tokens (tokenized again the same way) to every other method, each built and served in its
+own subprocesses so that peak RSS and cold start belong to that method alone. It prints a
+table per size and writes `benchmarks/results/archive_scale.json`; `python -m
+benchmarks.chart` draws it.
 """
 
 from __future__ import annotations

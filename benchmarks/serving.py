@@ -1,9 +1,10 @@
 """newsbot's own path in the benchmark: ingest, the on-disk index, `Searcher` and `answer()`.
 
 Unlike the peers it starts from text, not tokens: the corpus goes in as one JSONL file per
-day through `ingest_paths`, `build_index` tokenizes it (on every core) into the store's
-token cache and the index, and a `Searcher` answers questions as the bot does. The token
-cache it leaves is what every other method is then fed, so all of them see the same tokens.
+day through `ingest_paths`, `build_index` tokenizes it (on every core) into the index, and a
+`Searcher` answers questions as the bot does. The stored paragraphs, tokenized the way the
+index tokenizes them (`export_tokens`), are what every other method is then fed, so all of
+them see the same tokens.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import json
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import asdict
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +25,7 @@ from benchmarks.methods import Params, Ranked, TokenSearcher
 from benchmarks.tokens import TokenCache
 
 DAY_PARAGRAPHS = 500
+_EXPORT_BATCH = 20_000
 
 
 def database(where: Path) -> Path:
@@ -49,10 +53,19 @@ def paragraph_ids(db: Path) -> np.ndarray:
 
 
 def export_tokens(db: Path) -> TokenCache:
-    """The store's cached index tokens, in paragraph id order (ARCHITECTURE.md's schema)."""
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT tokens FROM paragraph_tokens ORDER BY paragraph_id")
-        return TokenCache.from_joined(joined for (joined,) in rows)
+    """The index tokens of the store's paragraphs in id order, tokenized on every core as
+    `build_index` does (the store keeps no copy of them: its index is their compact form)."""
+    from retrieval.search import document_text
+    from retrieval.store import Store
+    from retrieval.tokenize import TokenizerPool
+
+    def joined() -> Iterator[str]:
+        with Store(db) as store, TokenizerPool() as pool:
+            rows = store.iter_paragraphs()
+            while batch := list(islice(rows, _EXPORT_BATCH)):
+                yield from pool.submit([document_text(row) for row in batch])()
+
+    return TokenCache.from_joined(joined())
 
 
 def _ingest(db: Path, paths: list[Path]) -> None:

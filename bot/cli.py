@@ -113,6 +113,7 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
         report = ingest_paths(
             store, paths, source=source, date=date, progress=_progress if tty else None
         )
+        stored = store.max_paragraph_id() > 0
     for result in report.results:
         if result.status == "failed":
             click.echo(f"newsbot: {result.error}", err=True)
@@ -124,7 +125,9 @@ def ingest(paths: tuple[Path, ...], db: Path | None, source: str | None, date: s
                 f"{_count(result.paragraphs, 'paragraph')}"
             )
     click.echo(report.summary())
-    if report.ingested:
+    # Also when nothing was new: an index a killed run never saved, or one made by another
+    # tokenizer version, is built here (a run that stored nothing at all builds none).
+    if report.ingested or stored:
         build_index(store.path, progress=_index_progress if tty else False)
     if not report.ok:
         sys.exit(1)
@@ -418,6 +421,58 @@ def eval_command(
         click.echo(f"newsbot: threshold not met: {failure}", err=True)
     if failures:
         sys.exit(1)
+
+
+# --- doctor / backup (issue 13) --------------------------------------------
+
+
+def _archive_path(db: Path | None) -> Path:
+    """The database a maintenance command works on; never builds the default one."""
+    from retrieval.ingest import default_db_path
+
+    return (db or default_db_path()).expanduser()
+
+
+@cli.command()
+@click.option("--repair", is_flag=True, help="Rebuild or fix what is stale.")
+@db_option
+def doctor(repair: bool, db: Path | None) -> None:
+    """Check the database and its index; exit 1 if a problem remains.
+
+    Runs SQLite's integrity_check, checks that the index is this database's, made by this
+    tokenizer and holds exactly its paragraphs, and looks for orphan index generations, a
+    large write-ahead log and the old token cache. --repair fixes what it can.
+
+    Example: newsbot doctor --repair --db archive.db
+    """
+    from retrieval.doctor import examine
+
+    report = examine(_archive_path(db), repair=repair)
+    for check in report.checks:
+        click.echo(check.line())
+    if not report.healthy:
+        hint = "" if repair else "; `newsbot doctor --repair` fixes what is repairable"
+        click.echo(f"newsbot: {report.db}: problems found{hint}", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def backup(file: Path, db: Path | None) -> None:
+    """Copy the database and its current index to FILE (and FILE.idx/), safely while the
+    bot is serving; answer from the copy with --db FILE.
+
+    Example: newsbot backup /backups/archive-2024-09-01.db --db archive.db
+    """
+    from retrieval.backup import backup as run_backup
+
+    result = run_backup(_archive_path(db), file)
+    index = f"index {result.generation}" if result.generation else "no index"
+    click.echo(
+        f"backed up to {result.target}: {result.db_bytes / 2**20:,.1f} MB database, "
+        f"{index} ({result.index_bytes / 2**20:,.1f} MB) in {result.seconds:.1f} s"
+    )
 
 
 # --- telegram (issue 5) ----------------------------------------------------

@@ -2,7 +2,8 @@
 
 Layout. Terms get ids in the order they are first seen; ids never change, so merging postings
 needs no renumbering. Postings live in segments, each a CSR matrix over term ids (`offsets`
-int64, `docs` int32 row numbers, `tf` the smallest unsigned type that holds the counts) covering
+int64; per posting the low 16 bits of its row and its count, the high bits once per chunk
+of rows: 3 bytes a posting where an int32 row and a count took 5, see `_Postings`) covering
 a contiguous range of rows: the main segment, and a small delta segment that `add()` extends
 and `save()` merges into the main one once it grows past a tenth of it. Document frequencies
 and lengths are global arrays, so after an `add()` idf and the length norms are recomputed over
@@ -34,7 +35,8 @@ from retrieval.errors import NewsbotError
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: rows as 16 low bits + chunks (1: int32 rows), tf beside them
+READABLE_FORMATS = (1, 2)  # a format-1 index is re-encoded in memory when loaded
 _BUILD_CHUNK = 25_000  # documents turned into one CSR at a time (bounds the memory of a build)
 _MERGE_FRACTION = 0.1  # save() folds the delta into the main segment past this share of rows
 _RESORT_MIN = 50_000  # save() re-sorts the vocabulary once this many terms sit outside its order
@@ -92,13 +94,26 @@ class _Vocab:
         return np.fromiter(map(seen.__getitem__, tokens), dtype=np.int64, count=len(tokens))
 
 
+_LOW_BITS = 16  # a posting keeps the low 16 bits of its row; its chunk holds the rest
+_LOW_MASK = (1 << _LOW_BITS) - 1
+_CHUNK_FILES = ("offsets", "low", "tf", "chunk_offsets", "chunk_high", "chunk_start")
+
+
 @dataclass(frozen=True)
 class _Postings:
-    """A CSR segment: the postings of term t are rows `docs[offsets[t]:offsets[t + 1]]`."""
+    """A CSR segment. The postings of term t are positions `offsets[t]:offsets[t + 1]`, sorted
+    by row: `low` (uint16) holds each row's low 16 bits and `tf` its count. They fall into
+    chunks of rows sharing their high bits: term t's chunks are `chunk_offsets[t]:[t + 1]`,
+    chunk c starting at position `chunk_start[c]` with rows `chunk_high[c] << 16 | low`. A
+    term has at most one chunk per 65,536 rows, so chunks are few beside the postings: 3 bytes
+    a posting, where a row and a count took 5."""
 
     offsets: np.ndarray
-    docs: np.ndarray
+    low: np.ndarray
     tf: np.ndarray
+    chunk_offsets: np.ndarray
+    chunk_high: np.ndarray
+    chunk_start: np.ndarray
     rows: tuple[int, int]  # the half-open range of document rows this segment covers
     source: Path | None = None  # the directory it was loaded from, when unchanged since
 
@@ -106,11 +121,75 @@ class _Postings:
     def n_terms(self) -> int:
         return len(self.offsets) - 1
 
+    @property
+    def docs(self) -> np.ndarray:
+        """Every posting's row (decoded whole: for merging and checks, not for queries)."""
+        sizes = np.diff(np.append(self.chunk_start, len(self.low)))
+        kind = np.int32 if self.rows[1] < 2**31 else np.int64
+        high = np.repeat(self.chunk_high.astype(kind) << _LOW_BITS, sizes)
+        high += self.low
+        return high
+
     def counts(self, n_terms: int) -> np.ndarray:
         """Postings per term, padded with zeros to `n_terms`."""
         out = np.zeros(n_terms, dtype=np.int64)
         out[: self.n_terms] = np.diff(self.offsets)
         return out
+
+    def term(self, t: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, tf) of term t's postings; only those among `rows` (sorted) when given."""
+        lo, hi = int(self.offsets[t]), int(self.offsets[t + 1])
+        c0, c1 = int(self.chunk_offsets[t]), int(self.chunk_offsets[t + 1])
+        if rows is None:
+            # int32 rows (up to 2**31 paragraphs): half the memory traffic of int64.
+            low = self.low[lo:hi].astype(np.int32)
+            if c1 - c0 == 1:
+                low += int(self.chunk_high[c0]) << _LOW_BITS
+                return low, self.tf[lo:hi]
+            sizes = np.diff(np.append(self.chunk_start[c0:c1], hi))
+            low += np.repeat(self.chunk_high[c0:c1] << _LOW_BITS, sizes)
+            return low, self.tf[lo:hi]
+        # Binary search within each chunk that query rows fall in (a handful per term).
+        highs = rows >> _LOW_BITS
+        found_rows, found_tf = [], []
+        for c in range(c0, c1):
+            h = int(self.chunk_high[c])
+            a, b = np.searchsorted(highs, [h, h + 1])
+            if a == b:
+                continue
+            start = int(self.chunk_start[c])
+            end = int(self.chunk_start[c + 1]) if c + 1 < c1 else hi
+            low, want = self.low[start:end], (rows[a:b] & _LOW_MASK).astype(np.uint16)
+            at = np.minimum(np.searchsorted(low, want), end - start - 1)
+            hit = low[at] == want
+            found_rows.append(rows[a:b][hit])
+            found_tf.append(self.tf[start:end][at[hit]])
+        if not found_rows:
+            return np.zeros(0, dtype=np.int64), self.tf[:0]
+        return np.concatenate(found_rows), np.concatenate(found_tf)
+
+    @classmethod
+    def packing(
+        cls, offsets: np.ndarray, docs: np.ndarray, tf: np.ndarray, rows: tuple[int, int]
+    ) -> _Postings:
+        """A segment of the given postings (term ranges, rows sorted within each, counts)."""
+        n_terms = len(offsets) - 1
+        term = np.repeat(np.arange(n_terms, dtype=np.int32), np.diff(offsets))
+        high = (np.asarray(docs) >> _LOW_BITS).astype(np.int32)
+        new = np.ones(len(term), dtype=bool)
+        new[1:] = (term[1:] != term[:-1]) | (high[1:] != high[:-1])
+        starts = np.flatnonzero(new)
+        chunk_offsets = np.zeros(n_terms + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term[starts], minlength=n_terms), out=chunk_offsets[1:])
+        return cls(
+            offsets,
+            (np.asarray(docs) & _LOW_MASK).astype(np.uint16),
+            tf.astype(np.min_scalar_type(int(tf.max(initial=1)))),
+            chunk_offsets,
+            high[starts],
+            starts.astype(np.int64),
+            rows,
+        )
 
     @classmethod
     def from_ids(
@@ -126,12 +205,7 @@ class _Postings:
         terms, docs = np.divmod(keys[starts], n)
         offsets = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms, minlength=n_terms), out=offsets[1:])
-        return cls(
-            offsets,
-            (docs + first_row).astype(np.int32),
-            tf.astype(np.min_scalar_type(int(tf.max(initial=0)))),
-            (first_row, first_row + len(lengths)),
-        )
+        return cls.packing(offsets, docs + first_row, tf, (first_row, first_row + len(lengths)))
 
     @classmethod
     def merge(cls, parts: list[_Postings], n_terms: int) -> _Postings:
@@ -140,21 +214,22 @@ class _Postings:
         offsets = np.zeros(n_terms + 1, dtype=np.int64)
         np.cumsum(np.sum(counts, axis=0), out=offsets[1:])
         total = int(offsets[-1])
-        docs = np.empty(total, dtype=np.int32)
+        last_row = parts[-1].rows[1]
+        docs = np.empty(total, dtype=np.int32 if last_row < 2**31 else np.int64)
         tf = np.empty(total, dtype=np.result_type(*(p.tf.dtype for p in parts)))
         before = np.zeros(n_terms, dtype=np.int64)  # postings of earlier parts, per term
         for part, count in zip(parts, counts, strict=True):
             start = np.zeros(n_terms, dtype=np.int64)
             start[: part.n_terms] = part.offsets[:-1]
             start[part.n_terms :] = part.offsets[-1]
-            dest = np.repeat(offsets[:-1] + before - start, count) + np.arange(len(part.docs))
+            dest = np.repeat(offsets[:-1] + before - start, count) + np.arange(len(part.low))
             docs[dest] = part.docs
             tf[dest] = part.tf
             before += count
-        return cls(offsets, docs, tf, (parts[0].rows[0], parts[-1].rows[1]))
+        return cls.packing(offsets, docs, tf, (parts[0].rows[0], last_row))
 
     def save(self, directory: Path, name: str) -> None:
-        for attr in ("offsets", "docs", "tf"):
+        for attr in _CHUNK_FILES:
             target = directory / f"{name}_{attr}.npy"
             if self.source is not None and self.source.resolve() == directory.resolve():
                 continue  # saving over the files it was loaded from: they are unchanged
@@ -162,12 +237,16 @@ class _Postings:
                 _write_npy(target, getattr(self, attr))
 
     @classmethod
-    def load(cls, directory: Path, name: str, rows: tuple[int, int], mmap: bool) -> _Postings:
+    def load(cls, directory: Path, spec: dict, mmap: bool, saved_format: int) -> _Postings:
+        """A saved segment; one of format 1 (rows and tf as int32 and uint8) is re-encoded."""
+        name, rows = spec["name"], tuple(spec["rows"])
         mode = "r" if mmap else None
-        arrays = [
-            np.load(directory / f"{name}_{a}.npy", mmap_mode=mode)
-            for a in ("offsets", "docs", "tf")
-        ]
+        if saved_format == 1:
+            offsets, docs, tf = (
+                np.load(directory / f"{name}_{a}.npy") for a in ("offsets", "docs", "tf")
+            )
+            return cls.packing(offsets, docs, tf, rows)
+        arrays = [np.load(directory / f"{name}_{a}.npy", mmap_mode=mode) for a in _CHUNK_FILES]
         return cls(*arrays, rows=rows, source=directory)
 
 
@@ -212,6 +291,7 @@ class BM25Index:
     ) -> None:
         self.k1, self.b, self.epsilon = k1, b, epsilon
         self.meta = meta or {}  # what the caller saved beside the index (e.g. a tokenizer version)
+        self.saved_format = FORMAT_VERSION  # the format of the files it was loaded from
         self._state = state
 
     @classmethod
@@ -230,6 +310,31 @@ class BM25Index:
     @property
     def n_terms(self) -> int:
         return self._state.n_terms
+
+    def problems(self) -> list[str]:
+        """What is inconsistent inside the index (empty when sound): document frequencies
+        against the postings, rows outside the segments' ranges, lengths against rows."""
+        state = self._state
+        found = []
+        counts = np.zeros(state.n_terms, dtype=np.int64)
+        covered = 0
+        for seg in state.segments:
+            counts += seg.counts(state.n_terms)
+            covered += seg.rows[1] - seg.rows[0]
+            if len(seg.low) != (seg.offsets[-1] if len(seg.offsets) else 0):
+                found.append(
+                    f"segment {seg.rows} holds {len(seg.low)} postings, not {seg.offsets[-1]}"
+                )
+            elif len(seg.low) and np.any(np.diff(seg.offsets) < 0):
+                found.append(f"segment {seg.rows} has offsets out of order")
+            elif len(seg.low) and not _chunks_sound(seg):
+                found.append(f"segment {seg.rows} has chunks outside its rows or postings")
+        if covered != self.n_docs:
+            found.append(f"segments cover {covered} rows, not {self.n_docs}")
+        if not np.array_equal(counts, state.df[: state.n_terms]):
+            bad = int(np.sum(counts != state.df[: state.n_terms]))
+            found.append(f"{bad} terms' document frequencies disagree with their postings")
+        return found
 
     def add(self, docs: Iterable[list[str]]) -> None:
         """Append documents as new rows; readers see the old index until the new one is whole."""
@@ -296,14 +401,10 @@ class BM25Index:
         for seg in state.segments:
             if t >= seg.n_terms or seg.offsets[t] == seg.offsets[t + 1]:
                 continue
-            lo, hi = int(seg.offsets[t]), int(seg.offsets[t + 1])
-            docs, tf = seg.docs[lo:hi], seg.tf[lo:hi]
             # Binary search pays when the rows are few next to the postings; otherwise scoring
             # all postings is cheaper (rows outside `rows` gain scores nobody reads).
-            if rows is not None and len(rows) * 16 < hi - lo:
-                at = np.minimum(np.searchsorted(docs, rows), hi - lo - 1)
-                found = docs[at] == rows
-                docs, tf = rows[found], tf[at[found]]
+            few = rows is not None and len(rows) * 16 < seg.offsets[t + 1] - seg.offsets[t]
+            docs, tf = seg.term(t, rows if few else None)
             yield docs, state.idf[t] * bm25.saturate(tf, state.norm[docs], self.k1)
 
     def top_k(self, query: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -425,7 +526,7 @@ class BM25Index:
         directory = Path(directory)
         try:
             manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-            if manifest.get("format") != FORMAT_VERSION:
+            if manifest.get("format") not in READABLE_FORMATS:
                 raise NewsbotError(
                     f"{directory}: index format {manifest.get('format')}, expected {FORMAT_VERSION}"
                 )
@@ -433,14 +534,15 @@ class BM25Index:
             df = np.load(directory / "df.npy")
             doc_len = np.load(directory / "doc_len.npy")
             segments = tuple(
-                _Postings.load(directory, s["name"], tuple(s["rows"]), mmap)
-                for s in manifest["segments"]
+                _Postings.load(directory, s, mmap, manifest["format"]) for s in manifest["segments"]
             )
         except (OSError, ValueError, KeyError) as exc:
             raise NewsbotError(f"{directory}: cannot read the index ({exc})") from exc
         k1, b, epsilon = manifest["k1"], manifest["b"], manifest["epsilon"]
         state = cls._derive(vocab, manifest["n_terms"], df, doc_len, segments, k1, b, epsilon)
-        return cls(state, k1=k1, b=b, epsilon=epsilon, meta=manifest.get("meta"))
+        index = cls(state, k1=k1, b=b, epsilon=epsilon, meta=manifest.get("meta"))
+        index.saved_format = manifest["format"]
+        return index
 
 
 def _save_vocab(vocab: _Vocab, directory: Path) -> _Vocab:
@@ -476,6 +578,20 @@ def _load_vocab(directory: Path, n_sorted: int) -> _Vocab:
     # in a dict (few: save() re-sorts once there are _RESORT_MIN of them).
     vocab.extra = {vocab.term(i): i for i in range(n_sorted, len(vocab))}
     return vocab
+
+
+def _chunks_sound(seg: _Postings) -> bool:
+    """The chunk table in order, within the postings and the segment's rows: checked per
+    chunk, not per posting (a million paragraphs have over a hundred million postings)."""
+    first, last = seg.rows[0] >> _LOW_BITS, (seg.rows[1] - 1) >> _LOW_BITS
+    return bool(
+        seg.chunk_offsets[-1] == len(seg.chunk_high) == len(seg.chunk_start)
+        and np.all(np.diff(seg.chunk_offsets) >= 0)
+        and np.all(np.diff(seg.chunk_start) > 0)
+        and seg.chunk_start[0] == 0
+        and seg.chunk_start[-1] < len(seg.low)
+        and first <= int(seg.chunk_high.min()) <= int(seg.chunk_high.max()) <= last
+    )
 
 
 def _distinct(rows: np.ndarray) -> np.ndarray:

@@ -21,13 +21,24 @@ index, and `CURRENT` naming the live one. A save writes a new generation, then r
 `CURRENT` (an atomic rename), so a process opening the index never reads a half-written one;
 unchanged postings are hard-linked from the previous generation, not copied.
 
-Tokens. `paragraph_tokens` caches each paragraph's index tokens (headline text included), keyed
-by `meta['tokenizer_version']`; an index rebuild reads them instead of re-running jieba.
+Tokens. No token cache: the index itself is the compact form of every paragraph's tokens (its
+postings hold each term's counts), so a paragraph is tokenized once, when it is first indexed,
+and again only when the index is lost or the tokenizer changes (`BENCHMARKS.md`, "Footprint
+and faults": a cache of the tokens as text cost 2.7x the text itself, and re-tokenizing on two
+cores is within a small factor of reading it back). A running searcher picks up the
+generations that `newsbot ingest` saves instead of tokenizing the new paragraphs itself.
+
+Staleness. An index built by another tokenizer version still serves (with a warning) until
+`newsbot ingest` or `newsbot doctor --repair` rebuilds it: the first question never waits for
+a rebuild.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import fcntl
+import json
 import logging
 import os
 import shutil
@@ -52,9 +63,11 @@ K1 = 0.5
 B = 0.3
 EPSILON = 0.0
 
-_BATCH = 20_000  # paragraphs read, tokenized and cached per transaction (bounds memory)
+_BATCH = 20_000  # paragraphs read and tokenized at a time (bounds memory)
 _SAVE_MIN_NEW = 50_000  # Searcher.open() persists the index after adding this many paragraphs
-_CACHE_TABLE = "paragraph_tokens"
+# The table of the token cache that stores made before the cache was dropped still hold; only
+# `newsbot doctor` looks at it (to report and, with --repair, drop it).
+OLD_CACHE_TABLE = "paragraph_tokens"
 
 Progress = Callable[[int, int], None]  # (paragraphs indexed so far, paragraphs to index)
 
@@ -64,11 +77,24 @@ class _View:
     """An index and its row → paragraph id map; swapped as one reference."""
 
     index: BM25Index
-    paragraph_ids: np.ndarray  # int64, one per index row
+    paragraph_ids: np.ndarray  # one per index row, ascending
+    generation: str | None = None  # the saved generation it was loaded from, if any
 
     @property
     def last_id(self) -> int:
         return int(self.paragraph_ids[-1]) if len(self.paragraph_ids) else 0
+
+
+@dataclass(frozen=True)
+class SavedIndex:
+    """The generation `CURRENT` names beside a store, as loaded, and what is wrong with it.
+
+    `problem` is None for an index this store can serve and extend; `stale` says the problem
+    is only the tokenizer version (the index still serves, and a rebuild is due)."""
+
+    view: _View | None
+    problem: str | None
+    stale: bool = False
 
 
 def document_text(row: ParagraphRow) -> str:
@@ -86,18 +112,30 @@ class Searcher:
         self.tokenizer = tokenizer
         self._view = view
         self._lock = threading.Lock()
+        # Only a file store's index with the default tokenizer is kept on disk and shared.
+        self._persist = store.path is not None and tokenizer == DEFAULT
 
     @classmethod
     def open(cls, db: str | Path | Store, *, tokenizer: Tokenizer = DEFAULT) -> Searcher:
         """A searcher over the store at `db` (or the `Store` itself), its index loaded from
-        `X.db.idx/` and brought up to date from the token cache; built when missing."""
+        `X.db.idx/` and brought up to date; built (and saved) when there is none."""
         store = db if isinstance(db, Store) else _open_store(Path(db))
-        persist = store.path is not None and tokenizer == DEFAULT
-        view = _load_view(store) if persist else None
-        searcher = cls(store, view or _empty_view(), tokenizer)
+        searcher = cls(store, _empty_view(), tokenizer)
+        saved = load_saved(store) if searcher._persist else None
+        if saved is not None and saved.view is not None:
+            searcher._view = saved.view
+            if saved.stale:
+                log.warning(
+                    "%s; serving it until `newsbot ingest` or `newsbot doctor --repair` "
+                    "rebuilds it",
+                    saved.problem,
+                )
+        elif saved is not None and saved.problem:
+            log.info("%s; building a new index", saved.problem)
         tokenizer.query_tokens("热身")  # load jieba's dictionary now, not on the first question
         added = searcher.refresh()
-        if persist and (view is None or added >= _SAVE_MIN_NEW):
+        fresh = saved is None or saved.view is None
+        if searcher._persist and not (saved and saved.stale) and (fresh or added >= _SAVE_MIN_NEW):
             try:
                 searcher.save()
             except OSError as exc:  # a read-only place still serves, from memory
@@ -125,16 +163,21 @@ class Searcher:
             if pid in found
         ]
 
-    def refresh(self, progress: Progress | None = None) -> int:
-        """Index the paragraphs added to the store since; returns how many. Searches running
-        meanwhile use the previous index, then the new one: never a half-built one."""
+    def refresh(self, progress: Progress | None = None, *, adopt: bool = True) -> int:
+        """Index the paragraphs added to the store since; returns how many. A newer generation
+        saved by another process (`newsbot ingest`) is taken over first (unless `adopt` is
+        False), so its paragraphs are not tokenized again. Searches running meanwhile use the
+        previous index, then the new one: never a half-built one."""
         with self._lock:
+            before = self._view.index.n_docs
+            if adopt:
+                self._adopt_saved()
             view = self._view
             total = self.store.db.execute(
                 "SELECT COUNT(*) FROM paragraphs WHERE id > ?", [view.last_id]
             ).fetchone()[0]
             if not total:
-                return 0
+                return view.index.n_docs - before
             ids: list[int] = []
 
             def tokens() -> Iterator[list[str]]:
@@ -152,18 +195,26 @@ class Searcher:
                 index, np.concatenate([view.paragraph_ids, np.array(ids, dtype=np.int64)])
             )
             log.info("indexed %d new paragraphs (%d in all)", len(ids), index.n_docs)
-            return len(ids)
+            return index.n_docs - before
+
+    def _adopt_saved(self) -> None:
+        """Serve the current saved generation instead when it is sound and covers more."""
+        if not self._persist or _current_name(self.store.path) in (None, self._view.generation):
+            return
+        saved = load_saved(self.store)
+        if saved.view is not None and not saved.problem and saved.view.last_id > self._view.last_id:
+            self._view = saved.view
 
     def save(self) -> None:
         """Write the index as a new generation in `X.db.idx/` and make it the current one."""
-        if self.store.path is None or self.tokenizer != DEFAULT:
+        if not self._persist:
             raise NewsbotError("only a file store's index with the default tokenizer is saved")
-        root = _index_root(self.store.path)
+        root = index_root(self.store.path)
         root.mkdir(exist_ok=True)
         with self._lock:
             view = self._view
             name = f"g{time.time_ns()}"
-            tmp = root / f"{name}.tmp"
+            tmp = root / f"{name}.{os.getpid()}.tmp"  # the pid tells doctor whether it is live
             meta = {
                 "tokenizer_version": TOKENIZER_VERSION,
                 "paragraphs": int(view.index.n_docs),
@@ -171,39 +222,112 @@ class Searcher:
                 "store_id": self.store.get_meta("store_id"),
             }
             view.index.save(tmp, meta=meta)
-            np.save(tmp / "paragraph_ids.npy", view.paragraph_ids)
-            os.replace(tmp, root / name)
-            pointer = root / f"CURRENT.{name}.tmp"  # unique: two writers never share it
-            pointer.write_text(name, encoding="utf-8")
-            os.replace(pointer, root / "CURRENT")
+            _write_ids(tmp / "paragraph_ids.npy", view.paragraph_ids)
+            _sync_tree(tmp)
+            with _pointer_lock(root):
+                ahead = _covered_by_current(root, meta)
+                if ahead:
+                    shutil.rmtree(tmp, ignore_errors=True)
+                else:
+                    os.replace(tmp, root / name)
+                    pointer = root / f"CURRENT.{name}.tmp"
+                    pointer.write_text(name, encoding="utf-8")
+                    _sync_file(pointer)
+                    os.replace(pointer, root / "CURRENT")
+                    _sync_file(root)
+            if ahead:
+                log.info("another process saved an index of paragraphs up to %d; kept it", ahead)
+                return
             # Serve from the new files, so the old generation can go (open mmaps stay valid).
-            self._view = _View(BM25Index.load(root / name), view.paragraph_ids)
-        _remove_old_generations(root, name)
+            self._view = _View(BM25Index.load(root / name), view.paragraph_ids, name)
+        remove_old_generations(root, name)
         log.info("saved the index of %d paragraphs in %s", view.index.n_docs, root / name)
 
 
-def _remove_old_generations(root: Path, current: str) -> None:
-    """Delete generations older than `current`, and temporary ones abandoned for an hour;
-    another process may be writing a newer one meanwhile (names grow with time)."""
-    stale = time.time_ns() - 3600 * 10**9
-    for path in root.iterdir():
-        name = path.name.removesuffix(".tmp")
+@contextlib.contextmanager
+def _pointer_lock(root: Path) -> Iterator[None]:
+    """Held while `CURRENT` is compared and replaced: two `newsbot ingest`s saving at once
+    never move it back to the one that covers fewer paragraphs."""
+    with open(root / "LOCK", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _covered_by_current(root: Path, meta: dict) -> int:
+    """The last paragraph id of the current generation when it is of the same store and
+    tokenizer and covers more than `meta` says; else 0."""
+    name = _current_name_in(root)
+    try:
+        saved = json.loads((root / str(name) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    theirs = saved.get("meta", {})
+    same = all(theirs.get(k) == meta[k] for k in ("tokenizer_version", "store_id"))
+    last = theirs.get("last_paragraph_id", 0)
+    return last if same and last > meta["last_paragraph_id"] else 0
+
+
+def remove_old_generations(root: Path, current: str) -> list[Path]:
+    """Delete the generations `orphan_generations` finds; returns them."""
+    removed = orphan_generations(root, current)
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed
+
+
+def orphan_generations(root: Path, current: str | None) -> list[Path]:
+    """Generations nobody will read: whole ones older than `current`, and temporary ones whose
+    writer is gone (or that are over an hour old, in case its pid was reused). Newer whole
+    ones and saves in progress belong to another process and are left alone."""
+    if not root.is_dir():
+        return []
+    hour_ago = time.time_ns() - 3600 * 10**9
+    found = []
+    for path in sorted(root.iterdir()):
+        name, _, writer = path.name.removesuffix(".tmp").partition(".")
         if not (path.is_dir() and name.startswith("g") and name[1:].isdigit()):
             continue
-        if (path.name == name and int(name[1:]) < int(current[1:])) or int(name[1:]) < stale:
-            shutil.rmtree(path, ignore_errors=True)
+        if path.name == name:
+            orphan = current is not None and int(name[1:]) < int(current[1:])
+        else:
+            orphan = int(name[1:]) < hour_ago or not (writer.isdigit() and _alive(int(writer)))
+        if orphan:
+            found.append(path)
+    return found
 
 
-def build_index(db_path: str | Path, progress: bool | Progress = False) -> None:
-    """Bring the on-disk index beside `db_path` up to date (tokenizing only uncached paragraphs).
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def build_index(
+    db_path: str | Path, progress: bool | Progress = False, *, rebuild: bool = False
+) -> bool:
+    """Bring the on-disk index beside `db_path` up to date: new paragraphs are added, and an
+    index that is missing, unreadable, another database's or another tokenizer's (or any,
+    with `rebuild`) is built anew. Returns True when a new generation was saved.
 
     `progress` is a callback `(done, total)`, or True to log progress at INFO level."""
     report = progress if callable(progress) else (_log_progress if progress else None)
     with _open_store(Path(db_path)) as store:
-        view = _load_view(store)
-        searcher = Searcher(store, view or _empty_view())
-        if searcher.refresh(report) or view is None:
+        saved = load_saved(store)
+        sound = saved.view is not None and not saved.problem and not rebuild
+        if not sound and saved.problem:
+            log.info("%s; rebuilding it", saved.problem)
+        searcher = Searcher(store, saved.view if sound else _empty_view())
+        if searcher.refresh(report, adopt=not rebuild) or not sound:
             searcher.save()
+            return True
+        return False
 
 
 def _log_progress(done: int, total: int) -> None:
@@ -216,115 +340,115 @@ def _open_store(path: Path) -> Store:
     return Store(path)
 
 
-def _index_root(db_path: Path) -> Path:
+def index_root(db_path: Path) -> Path:
+    """The folder of a database's index generations: `X.db.idx/` beside `X.db`."""
     return db_path.with_name(db_path.name + ".idx")
+
+
+def _current_name(db_path: Path) -> str | None:
+    return _current_name_in(index_root(db_path))
+
+
+def _current_name_in(root: Path) -> str | None:
+    try:
+        return (root / "CURRENT").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
 
 
 def _empty_view() -> _View:
     return _View(BM25Index.build([], k1=K1, b=B, epsilon=EPSILON), np.zeros(0, dtype=np.int64))
 
 
-def _load_view(store: Store) -> _View | None:
-    """The persisted index, when it matches this store, tokenizer and parameters; else None."""
-    root = _index_root(store.path)
+def _write_ids(path: Path, ids: np.ndarray) -> None:
+    """Paragraph ids as the smallest integer type that holds them (int32 up to 2**31 - 1)."""
+    np.save(path, ids.astype(np.int32) if ids.size and ids[-1] < 2**31 else ids)
+
+
+def _sync_file(path: Path) -> None:
+    """fsync a file or a directory, so a power cut cannot leave `CURRENT` naming a
+    generation whose files never reached the disk (a SIGKILL alone needs no sync)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_tree(directory: Path) -> None:
+    for path in directory.iterdir():
+        _sync_file(path)
+    _sync_file(directory)
+
+
+def load_saved(store: Store) -> SavedIndex:
+    """The generation `CURRENT` names, with what (if anything) stops this store using it."""
+    root = index_root(store.path)
     for _ in range(3):  # a concurrent save may remove the generation just named: read again
+        name = _current_name(store.path)
+        if name is None:
+            return SavedIndex(None, None)
         try:
-            name = (root / "CURRENT").read_text(encoding="utf-8").strip()
             index = BM25Index.load(root / name)
-            ids = np.load(root / name / "paragraph_ids.npy")
+            ids = np.load(root / name / "paragraph_ids.npy").astype(np.int64)
             break
         except FileNotFoundError:
             continue
         except (NewsbotError, OSError, ValueError) as exc:
-            log.warning("ignoring the index in %s: %s", root, exc)
-            return None
+            return SavedIndex(None, f"the index in {root} is unreadable ({exc})")
     else:
-        return None
-    view = _View(index, ids)
-    # The index must belong to this very database (a database deleted and built anew next to
-    # an old index has another store_id) and its last paragraph must still be there with its
-    # cached tokens. Point look-ups: counting the tables cost ~0.8 s of a 1M store's cold start.
-    _prepare_cache(store)
-    last_id = view.last_id
-    present = [
-        store.db.execute(f"SELECT 1 FROM {table} WHERE {key} = ?", [last_id]).fetchone()
-        is not None
-        for table, key in (("paragraphs", "id"), (_CACHE_TABLE, "paragraph_id"))
-    ]
-    if (
-        index.meta.get("tokenizer_version") != TOKENIZER_VERSION
-        or index.meta.get("store_id") != store.get_meta("store_id")
-        or (index.k1, index.b, index.epsilon) != (K1, B, EPSILON)
-        or (index.n_docs and not all(present))
-        or len(ids) != index.n_docs
-    ):
-        log.info("the index in %s is stale; rebuilding it from the token cache", root)
-        return None
-    return view
+        return SavedIndex(None, f"the index in {root} names a generation that is gone")
+    view = _View(index, ids, name)
+    problem = _mismatch(store, view)
+    if problem:
+        return SavedIndex(None, f"the index in {root} {problem}")
+    version = index.meta.get("tokenizer_version")
+    if version != TOKENIZER_VERSION:
+        problem = f"the index in {root} was made by tokenizer {version}, not {TOKENIZER_VERSION}"
+        return SavedIndex(view, problem, stale=True)
+    return SavedIndex(view, None)
+
+
+def _mismatch(store: Store, view: _View) -> str | None:
+    """Why an index cannot serve this store, or None. It must belong to this very database (a
+    database deleted and built anew next to an old index has another store_id) and its last
+    paragraph must still be there. Point look-ups: counting the tables cost ~0.8 s of a 1M
+    store's cold start."""
+    index = view.index
+    if index.meta.get("store_id") != store.get_meta("store_id"):
+        return "belongs to another database (its store_id differs)"
+    if (index.k1, index.b, index.epsilon) != (K1, B, EPSILON):
+        return f"has k1={index.k1}, b={index.b}, epsilon={index.epsilon}, not {K1}, {B}, {EPSILON}"
+    if len(view.paragraph_ids) != index.n_docs:
+        return f"has {index.n_docs} rows but {len(view.paragraph_ids)} paragraph ids"
+    present = store.db.execute("SELECT 1 FROM paragraphs WHERE id = ?", [view.last_id]).fetchone()
+    if index.n_docs and present is None:
+        return f"ends at paragraph {view.last_id}, which the database does not hold"
+    return None
 
 
 def _token_batches(
     store: Store, after_id: int, tokenizer: Tokenizer
 ) -> Iterator[tuple[list[int], list[list[str]]]]:
     """(paragraph ids, token lists) of the paragraphs after `after_id`, in id order, a batch at
-    a time: tokens from the cache, tokenizing (and caching) only paragraphs missing from it.
-    The next batch is submitted for tokenizing before this one is handed out."""
-    cached = tokenizer == DEFAULT
-    if cached:
-        _prepare_cache(store)
+    a time; the next batch is submitted for tokenizing before this one is handed out."""
     rows = store.iter_paragraphs(after_id=after_id, batch=_BATCH)
     with TokenizerPool(tokenizer) as pool:
         pending = None
         while batch := list(islice(rows, _BATCH)):
-            have = _cached_tokens(store, batch[0].id, batch[-1].id) if cached else {}
-            todo = [row for row in batch if row.id not in have]
-            job = pool.submit([document_text(row) for row in todo])
+            job = pool.submit([document_text(row) for row in batch])
             if pending:
-                yield _finish(store, cached, *pending)
-            pending = (batch, have, todo, job)
+                yield _finish(*pending)
+            pending = (batch, job)
         if pending:
-            yield _finish(store, cached, *pending)
-
-
-def _cached_tokens(store: Store, first_id: int, last_id: int) -> dict[int, str]:
-    query = f"SELECT paragraph_id, tokens FROM {_CACHE_TABLE} WHERE paragraph_id BETWEEN ? AND ?"
-    return dict(store.db.execute(query, [first_id, last_id]).fetchall())
+            yield _finish(*pending)
 
 
 def _finish(
-    store: Store,
-    cached: bool,
-    batch: list[ParagraphRow],
-    have: dict[int, str],
-    todo: list[ParagraphRow],
-    job: Callable[[], list[str]],
+    batch: list[ParagraphRow], job: Callable[[], list[str]]
 ) -> tuple[list[int], list[list[str]]]:
-    """A batch's ids and tokens once its tokenizing is done, the new tokens cached."""
-    fresh = dict(zip((row.id for row in todo), job(), strict=True))
-    if cached and fresh:
-        with store.db.conn:
-            store.db.conn.executemany(
-                f"INSERT OR REPLACE INTO {_CACHE_TABLE} (paragraph_id, tokens) VALUES (?, ?)",
-                fresh.items(),
-            )
-    have.update(fresh)
-    return [row.id for row in batch], [have[row.id].split() for row in batch]
-
-
-def _prepare_cache(store: Store) -> None:
-    """Create the token cache, emptying it when it was made by another tokenizer version."""
-    db = store.db
-    if _CACHE_TABLE not in db.table_names():
-        db[_CACHE_TABLE].create(
-            {"paragraph_id": int, "tokens": str},
-            pk="paragraph_id",
-            foreign_keys=[("paragraph_id", "paragraphs", "id")],
-            if_not_exists=True,
-        )
-    if store.get_meta("tokenizer_version") != TOKENIZER_VERSION:
-        with db.conn:
-            db.execute(f"DELETE FROM {_CACHE_TABLE}")
-        store.set_meta("tokenizer_version", TOKENIZER_VERSION)
+    """A batch's ids and tokens once its tokenizing is done."""
+    return [row.id for row in batch], [joined.split() for joined in job()]
 
 
 def _paragraphs(store: Store, ids: list[int]) -> dict[int, tuple[int, str, str]]:

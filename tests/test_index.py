@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
@@ -184,7 +187,56 @@ def test_a_reader_holding_the_old_state_is_not_disturbed_by_add():
     assert len(before.doc_len) == 2 and before.vocab.get("new") >= before.n_terms
 
 
-def test_pruned_top_k_equals_the_full_ranking(monkeypatch):
+@pytest.fixture(params=[16, 4], ids=["65536-row chunks", "16-row chunks"])
+def chunk_bits(request, monkeypatch) -> int:
+    """Postings' rows split into high and low bits at this width; small widths make every
+    term's postings span many chunks, as a term's do past 65,536 rows of a real archive."""
+    monkeypatch.setattr(index_module, "_LOW_BITS", request.param)
+    monkeypatch.setattr(index_module, "_LOW_MASK", (1 << request.param) - 1)
+    return request.param
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_postings_across_many_row_chunks_score_as_rank_bm25(tmp_path, chunk_bits, seed):
+    rng = np.random.default_rng(300 + seed)
+    params = PARAMS[seed % len(PARAMS)]
+    corpus = random_corpus(rng, n_docs=120)
+    index = BM25Index.build(corpus[:70], **params)
+    index.add(corpus[70:])
+    assert_same_as_rank_bm25(index, corpus, params, rng)
+    index.save(tmp_path)
+    assert_same_as_rank_bm25(BM25Index.load(tmp_path), corpus, params, rng)
+    segment = BM25Index.load(tmp_path)._state.segments[0]
+    assert len(segment.chunk_high) > segment.n_terms or chunk_bits == 16
+
+
+def test_a_format_1_index_is_read_and_saved_in_the_current_format(tmp_path):
+    rng = np.random.default_rng(5)
+    params = PARAMS[1]
+    corpus = random_corpus(rng, n_docs=50)
+    BM25Index.build(corpus, **params).save(tmp_path / "new")
+    old = tmp_path / "old"
+    old.mkdir()
+    manifest = json.loads((tmp_path / "new" / "manifest.json").read_text())
+    for path in (tmp_path / "new").iterdir():
+        if not path.name.startswith("p0_"):
+            shutil.copy(path, old / path.name)
+    segment = BM25Index.load(tmp_path / "new")._state.segments[0]
+    np.save(old / "p0_offsets.npy", segment.offsets)
+    np.save(old / "p0_docs.npy", segment.docs.astype(np.int32))
+    np.save(old / "p0_tf.npy", segment.tf)
+    manifest["format"] = 1
+    (old / "manifest.json").write_text(json.dumps(manifest))
+    loaded = BM25Index.load(old)
+    assert loaded.saved_format == 1
+    assert_same_as_rank_bm25(loaded, corpus, params, rng)
+    loaded.save(tmp_path / "again")
+    again = BM25Index.load(tmp_path / "again")
+    assert again.saved_format == index_module.FORMAT_VERSION
+    assert_same_as_rank_bm25(again, corpus, params, rng)
+
+
+def test_pruned_top_k_equals_the_full_ranking(monkeypatch, chunk_bits):
     """A corpus large enough that MaxScore skips the common terms' postings for most rows."""
     rng = np.random.default_rng(11)
     vocab = [f"w{i}" for i in range(3000)]
@@ -247,10 +299,10 @@ def test_unchanged_postings_are_hard_linked_into_the_next_save(tmp_path):
     index = BM25Index.load(tmp_path / "one")
     index.add([["c"]])  # a small delta: the main segment is kept as it is
     index.save(tmp_path / "two")
-    assert (tmp_path / "two" / "p0_docs.npy").stat().st_ino == (
-        tmp_path / "one" / "p0_docs.npy"
+    assert (tmp_path / "two" / "p0_low.npy").stat().st_ino == (
+        tmp_path / "one" / "p0_low.npy"
     ).stat().st_ino
-    assert (tmp_path / "two" / "p1_docs.npy").exists()
+    assert (tmp_path / "two" / "p1_low.npy").exists()
 
 
 def test_meta_is_kept_in_the_manifest(tmp_path):
