@@ -120,20 +120,32 @@ def matches(
     """How much of each word the text has: 1 whole or by an abbreviation of the synonym table
     (with `soft`, also by a thesaurus synonym or as a short form of the text's words), else
     the share of its characters inside runs the text shares with the question."""
+    return _matches(words, text, question, (soft,))[0]
+
+
+def _matches(
+    words: list[str] | dict[str, float], text: str, question: str, modes: tuple[bool, ...],
+    soft_words: set[str] | None = None,
+) -> list[dict[str, float]]:
+    """`matches` in each mode (plain, soft) at once: the character runs are found once. Only
+    `soft_words` (when given) are looked for softly: those a larger text holding this one
+    matched softly (a sentence of an article)."""
     covered = covered_chars(question, text)
-    out = {}
+    out: list[dict[str, float]] = [{} for _ in modes]
     for word in words:
-        if word in text or any(s in text for s in _synonym_map().get(word, ())):
-            out[word] = 1.0
-            continue
-        if soft and (thesaurus.synonym_in(word, text) or thesaurus.short_form_in(word, text)):
-            out[word] = 1.0
-            continue
+        whole = word in text or any(s in text for s in _synonym_map().get(word, ()))
+        softly = None if soft_words is None or word in soft_words else False
         # A number is the same number only whole: 2004年 is not 2024年.
         at = -1 if word.isdigit() else question.find(word)
-        out[word] = (
+        share = (
             sum(i in covered for i in range(at, at + len(word))) / len(word) if at >= 0 else 0.0
         )
+        for found, soft in zip(out, modes, strict=True):
+            if not whole and soft and softly is None:
+                softly = bool(
+                    thesaurus.synonym_in(word, text) or thesaurus.short_form_in(word, text)
+                )
+            found[word] = 1.0 if whole or (soft and softly) else share
     return out
 
 
@@ -192,20 +204,23 @@ def _local_weights(
 
 
 def _overlaps(
-    question: str, group: list[Candidate], weights: dict[str, float], lead: float, soft: bool
+    group: list[Candidate], weights: dict[str, float], found: list[dict[str, float]],
+    title: dict[str, float], lead: float,
 ) -> list[float]:
-    """Each sentence's weighted overlap with the question, the article's topic words counting
-    little. With `lead`, a word the sentence lacks but the one before it in the paragraph has
-    counts that share (他强调，… continues the sentence naming him)."""
-    found = [matches(weights, normalize(s.text), question, soft) for s in group]
-    title = matches(weights, normalize(group[0].title), question, soft)
+    """Each sentence's weighted overlap with the question (`found`: its words' matches), the
+    article's topic words counting little. With `lead`, a word the sentence lacks but the one
+    before it in the paragraph has counts that share (他强调，… continues the sentence naming
+    him)."""
     local = _local_weights(weights, found, title, 0.0 if lead else _TITLE_WORD_SHARE)
     total = sum(local.values()) or 1.0
     out = []
     for i, (s, m) in enumerate(zip(group, found, strict=True)):
-        same = i > 0 and group[i - 1].paragraph_id == s.paragraph_id
-        previous = found[i - 1] if same else {}
-        out.append(sum(local[w] * max(m[w], lead * previous.get(w, 0.0)) for w in local) / total)
+        same = lead and i > 0 and group[i - 1].paragraph_id == s.paragraph_id
+        if same:
+            previous = found[i - 1]
+            out.append(sum(local[w] * max(m[w], lead * previous[w]) for w in local) / total)
+        else:
+            out.append(sum(local[w] * m[w] for w in local) / total)
     return out
 
 
@@ -316,19 +331,32 @@ def cheap_features(probe: Probe, candidates: list[Candidate]) -> None:
     dates = {t.text for t in extract.times(probe.question)}
     # The question's clauses, its question word blanked: a run never spans the gap.
     clauses = [c for c in re.split(r"[，,。？?！!、；;：:\s]+", blanked) if c]
+    weights = probe.weights
     for group in by_article.values():
-        whole = normalize("\n".join([group[0].title, *(s.text for s in group)]))
-        covered = coverage(probe.weights, whole, blanked)
-        covered_soft = coverage(probe.weights, whole, blanked, soft=True)
-        own = _overlaps(blanked, group, probe.weights, 0.0, False)
-        own_soft = _overlaps(blanked, group, probe.weights, 0.0, True)
-        local = _overlaps(blanked, group, inner, _LEAD_SHARE, False)
-        local_soft = _overlaps(blanked, group, inner, _LEAD_SHARE, True)
+        texts = [normalize(c.text) for c in group]
+        whole = normalize("\n".join([group[0].title, *(c.text for c in group)]))
+        article = _matches(weights, whole, blanked, (False, True))
+        covered, covered_soft = (
+            sum(weights[w] * m[w] for w in weights) / (sum(weights.values()) or 1.0)
+            for m in article
+        )
+        # A sentence can hold a synonym or short form of a word only where its article does.
+        softly = {
+            w for w in weights
+            if thesaurus.synonym_in(w, whole) or thesaurus.short_form_in(w, whole)
+        }
+        plain, soft = zip(
+            *(_matches(weights, t, blanked, (False, True), softly) for t in texts), strict=True
+        )
+        title, title_soft = _matches(weights, normalize(group[0].title), blanked, (False, True))
+        own = _overlaps(group, weights, list(plain), title, 0.0)
+        own_soft = _overlaps(group, weights, list(soft), title_soft, 0.0)
+        local = _overlaps(group, inner, list(plain), title, _LEAD_SHARE)
+        local_soft = _overlaps(group, inner, list(soft), title_soft, _LEAD_SHARE)
         # The article's own best sentence by each overlap: the model weighs a sentence against
         # its article's others, not only against every article's.
         local_top, own_top = max(local_soft), max(own_soft)
-        for i, c in enumerate(group):
-            text = normalize(c.text)
+        for i, (c, text) in enumerate(zip(group, texts, strict=True)):
             c.features = {
                 "covered": covered,
                 "covered_soft": covered_soft,
