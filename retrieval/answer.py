@@ -124,8 +124,7 @@ class Reading:
 
     text: str  # normalised, cut to MAX_QUESTION_CHARS
     qt: QuestionType
-    own: list[str]  # the question's own content words
-    words: list[str]  # with a follow-up's borrowed topic words
+    words: list[str]  # the question's content words, with a follow-up's borrowed topic words
     probe: Probe
     hits: list[Hit]
     candidates: list[Candidate]
@@ -173,12 +172,12 @@ def read(
     hits = news.search(searcher, query, max(k, 10), scope)
     prefer = conversation.article_id if follow else None
     probe = Probe(text, qt, weights, prefer)
-    return Reading(text, qt, own, words, probe, hits, _sentences(searcher, hits), byline, follow)
+    return Reading(text, qt, words, probe, hits, _sentences(searcher, hits), byline, follow)
 
 
-def rank(reading: Reading, costly: int = _COSTLY_READ) -> list[Candidate]:
+def rank(reading: Reading) -> list[Candidate]:
     """Score the candidates with the fitted model: all on the cheap features, the best
-    `costly` on every feature; returns those, best first."""
+    `_COSTLY_READ` on every feature; returns those, best first."""
     model = ranker.model()
     candidates = reading.candidates
     if not candidates:
@@ -186,7 +185,7 @@ def rank(reading: Reading, costly: int = _COSTLY_READ) -> list[Candidate]:
     cheap_features(reading.probe, candidates)
     for c in candidates:
         c.score = model.score(c.features, "cheap")
-    best = sorted(candidates, key=lambda c: c.score, reverse=True)[:costly]
+    best = sorted(candidates, key=lambda c: c.score, reverse=True)[:_COSTLY_READ]
     costly_features(reading.probe, best, candidates)
     for c in best:
         c.score = model.score(c.features)
@@ -256,8 +255,6 @@ def answer(
         return Answer(question, None, None, qt.qtype, round(best.score, 4), None, None, shown,
                       _ms(start))
 
-    if conversation is not None:
-        conversation.article_id = best.article_id
     cited = [h for h in hits if h.paragraph_id == paragraph_id]
     if not cited:
         cited = [Hit(paragraph_id, best.article_id, best.title, best.paragraph_score,
