@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import evaluate, metrics
-from retrieval.answer import _COSTLY_READ, read, supports
+from retrieval.answer import _COSTLY_READ, Reading, read, supports
 from retrieval.features import CHEAP, NAMES, cheap_features, costly_features
 from retrieval.resources import bundled_gold, data_dir
 from retrieval.search import Searcher
@@ -61,9 +61,8 @@ class Example:
     cheap: np.ndarray  # candidates × len(CHEAP)
     labels: np.ndarray  # candidates, 1 = holds a reference answer where the gold says
     answerable: bool
-    reading: object = None
-    candidates: list | None = None
-    searcher: Searcher | None = None
+    reading: Reading
+    searcher: Searcher
 
 
 def _held_out(squad: SquadSet, rng: random.Random) -> tuple[SquadSet, list[evaluate.GoldQuestion]]:
@@ -84,16 +83,7 @@ def _held_out(squad: SquadSet, rng: random.Random) -> tuple[SquadSet, list[evalu
 
 def squad_questions(path: Path, store: Store, rng: random.Random) -> list[evaluate.GoldQuestion]:
     kept, dropped = _held_out(load_squad(path), rng)
-    ids = ingest_squad(store, kept)
-    gold = [
-        evaluate.GoldQuestion(
-            id=q.id, question=q.question, answers=q.answers,
-            paragraph_id=None if q.paragraph is None else ids[(q.article, q.paragraph)],
-            where=q.where,
-        )
-        for q in kept.questions
-    ]
-    return gold + dropped
+    return evaluate.squad_gold(kept, ingest_squad(store, kept)) + dropped
 
 
 def _label(gold: evaluate.GoldQuestion, candidate) -> int:
@@ -119,8 +109,7 @@ def collect(source: str, store: Store, questions: list, limit: int | None) -> li
         cheap_features(reading.probe, reading.candidates)
         rows = np.array([[c.features[n] for n in CHEAP] for c in reading.candidates])
         labels = np.array([_label(gold, c) for c in reading.candidates])
-        examples.append(Example(source, rows, labels, gold.answerable, reading,
-                                reading.candidates, searcher))
+        examples.append(Example(source, rows, labels, gold.answerable, reading, searcher))
     print(f"{source}: {len(examples)} questions read in {time.perf_counter() - started:.0f} s",
           file=sys.stderr)
     return examples
@@ -205,10 +194,10 @@ def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
     groups, chosen, fitted = [], [], []
     for e in examples:
         order = np.argsort(-(e.cheap[:, columns] @ cheap_w), kind="stable")[:costly]
-        best = [e.candidates[i] for i in order]
+        best = [e.reading.candidates[i] for i in order]
         fresh = [c for c in best if "context" not in c.features]
         if fresh:  # the costly features of a candidate are the same in every variant
-            costly_features(e.reading.probe, fresh, e.candidates)
+            costly_features(e.reading.probe, fresh, e.reading.candidates)
         chosen.append((best, e.labels[order]))
         if e.labels[order].any():
             groups.append((np.array([[c.features[n] for n in names] for c in best]),

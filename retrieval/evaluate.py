@@ -415,7 +415,8 @@ def _check_targets(store: Store, questions: Sequence[GoldQuestion]) -> None:
         )
 
 
-def _squad_gold(squad: SquadSet, ids: dict[tuple[int, int], int]) -> list[GoldQuestion]:
+def squad_gold(squad: SquadSet, ids: dict[tuple[int, int], int]) -> list[GoldQuestion]:
+    """A SQuAD set's questions as gold questions, their paragraphs as stored (`ids`)."""
     return [
         GoldQuestion(
             id=q.id,
@@ -453,7 +454,7 @@ def prepare(
             squad = load_squad(path)
             ids = ingest_squad(store, squad)
             if path in squad_files:
-                questions += _squad_gold(squad, ids)
+                questions += squad_gold(squad, ids)
         for path in gold_files:
             if is_squad(path):
                 raise NewsbotError(f"{path}: a SQuAD-format file; pass --squad or --with-squad")
