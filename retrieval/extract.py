@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jieba
 import jieba.posseg as posseg
@@ -238,13 +239,17 @@ def _cut(text: str) -> list[str]:
     return out
 
 
-def _tokens(sentence: str) -> list[tuple[int, int, str, str]]:
-    """(start, end, word, pos) for each jieba.posseg token of the sentence."""
+@lru_cache(maxsize=256)
+def _tokens(sentence: str, hmm: bool = True) -> tuple[tuple[int, int, str, str], ...]:
+    """(start, end, word, pos) for each jieba.posseg token of the sentence; `hmm` lets jieba's
+    HMM guess words its dictionary lacks (unknown names), at about half the tagging time.
+    Cached: one answer tags its best sentences for the features, the abstention and the
+    extraction alike, and part-of-speech tagging is most of what extraction costs."""
     out, pos = [], 0
-    for pair in posseg.cut(sentence):
+    for pair in posseg.cut(sentence, HMM=hmm):
         out.append((pos, pos + len(pair.word), pair.word, pair.flag))
         pos += len(pair.word)
-    return out
+    return tuple(out)
 
 
 def _spans(sentence: str, pattern: re.Pattern[str], group: int = 0) -> list[Span]:
@@ -297,9 +302,9 @@ def _merge(tokens: list[tuple[int, int, str, str]], i: int, j: int, sentence: st
     return Span(tokens[i][0], tokens[j][1], sentence[tokens[i][0] : tokens[j][1]])
 
 
-def persons(sentence: str) -> list[Span]:
+def persons(sentence: str, hmm: bool = True) -> list[Span]:
     """Person names: jieba `nr*` tokens, joined when split (尼玛/卓玛, 南海/晏), and 甲·乙 forms."""
-    toks = _tokens(sentence)
+    toks = _tokens(sentence, hmm)
     out: list[Span] = []
     i = 0
     while i < len(toks):
@@ -353,9 +358,9 @@ def _name_start(span: Span) -> Span:
     return Span(span.start + cut, span.end, span.text[cut:])
 
 
-def places(sentence: str) -> list[Span]:
+def places(sentence: str, hmm: bool = True) -> list[Span]:
     """Place names: runs starting with a jieba `ns` token, extended over place-suffix nouns."""
-    toks = _tokens(sentence)
+    toks = _tokens(sentence, hmm)
     out: list[Span] = []
     i = 0
     while i < len(toks):
@@ -374,9 +379,9 @@ def places(sentence: str) -> list[Span]:
     return out
 
 
-def organizations(sentence: str) -> list[Span]:
+def organizations(sentence: str, hmm: bool = True) -> list[Span]:
     """Organisations: jieba `nt` tokens or words ending in an organisation suffix, extended left."""
-    toks = _tokens(sentence)
+    toks = _tokens(sentence, hmm)
     out: list[Span] = []
     for j, (_, _, word, flag) in enumerate(toks):
         if not (flag == "nt" or (len(word) >= 2 and word.endswith(_ORG_SUFFIX))):
@@ -474,21 +479,23 @@ def time_ranges(sentence: str) -> list[Span]:
 
 
 _FINDERS = {
-    "time": times,
-    "number": numbers,
+    "time": lambda s, hmm: times(s),
+    "number": lambda s, hmm: numbers(s),
     "person": persons,
-    "place": lambda s: places(s) + quoted(s),
-    "organization": lambda s: organizations(s) + quoted(s),
+    "place": lambda s, hmm: places(s, hmm) + quoted(s),
+    "organization": lambda s, hmm: organizations(s, hmm) + quoted(s),
 }
 
 
 def typed_candidates(qtype: str, sentence: str, *, tagged: bool = False) -> list[Span]:
     """Candidates of the answer type the question asks for (none for `other`); `tagged` adds
-    LAC's entities of that type (`retrieval.entities`) to the rules' spans."""
+    LAC's entities of that type (`retrieval.entities`) to the rules' spans and lets jieba guess
+    unknown words: the short answer's own sentence gets both, the sentences merely ranked by
+    whether they hold an answer (`retrieval.features`) neither (latency)."""
     finder = _FINDERS.get(qtype)
     if not finder:
         return []
-    found = finder(sentence)
+    found = finder(sentence, tagged)
     if tagged:
         found += [
             Span(a, b, sentence[a:b])

@@ -7,7 +7,15 @@ from test_answer import short_answer
 
 from retrieval import entities
 from retrieval.answer import content_words
-from retrieval.extract import aligned, extract, headed, numbers, time_ranges
+from retrieval.extract import (
+    aligned,
+    extract,
+    headed,
+    numbers,
+    persons,
+    time_ranges,
+    typed_candidates,
+)
 from retrieval.kinds import is_kind_of, is_noun
 from retrieval.qtype import classify
 from retrieval.tokenize import normalize
@@ -191,3 +199,11 @@ def test_shenme_as_taiwan_writes_it_asks_like_shenme():
 def test_a_question_ending_in_wei_or_shi_has_its_gap_at_the_end(question):
     qt = classify(question)
     assert qt.has_gap and qt.start == qt.end == len(question) - 1
+
+
+def test_tagged_candidates_let_jieba_guess_unknown_names():
+    """The answer's own sentence (tagged) finds a name the dictionary lacks; the fast untagged
+    pass that only ranks sentences may miss it."""
+    sentence = "会上，副省长杨志文宣读决定。"
+    assert "杨志文" in [s.text for s in typed_candidates("person", sentence, tagged=True)]
+    assert "杨志文" not in [s.text for s in persons(sentence, hmm=False)]
