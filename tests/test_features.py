@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+
 from retrieval.features import (
     CHEAP,
     NAMES,
     Candidate,
     Probe,
+    _normalized,
     cheap_features,
     costly_features,
     weight,
 )
 from retrieval.qtype import classify
+from retrieval.tokenize import normalize
 
 
 def candidates(*sentences: str, article_id: int = 1) -> list[Candidate]:
@@ -55,3 +59,11 @@ def test_a_sentence_writing_the_questions_date_whole_is_marked():
     p = probe("2024年8月25日举行的是第几届比赛？")
     cheap_features(p, group)
     assert group[1].features["dates"] == 1.0 and group[0].features["dates"] == 0.0
+
+
+@pytest.mark.parametrize("title", ["標題", "標\n題"])
+def test_sentences_are_normalised_in_one_pass_and_stay_aligned(title):
+    group = [Candidate(text, 1, 1, title, 0.0, 0.0) for text in ("臺灣ＡＢ句子一。", "第二句")]
+    texts, whole = _normalized(group)
+    assert texts == ["台湾ab句子一。", "第二句"]
+    assert whole == normalize(title) + "\n台湾ab句子一。\n第二句"
