@@ -2,9 +2,10 @@
 
 One `answer()` serves the console, Telegram and the evaluation. Steps:
 1. `read`: normalise the question (traditional → simplified …), cut it to 500 characters,
-   classify it (`retrieval.qtype`); a follow-up (那在哪里开赛？) borrows the previous question's
-   topic words (`Conversation`); retrieve paragraphs (BM25) and list every sentence of the
-   best articles as a candidate;
+   read a keyword query as the question it stands for (推进会日期 → 推进会日期是哪天),
+   classify it (`retrieval.qtype`); a follow-up (那在哪里开赛？) borrows the previous
+   question's topic words (`Conversation`); retrieve paragraphs (BM25) and list every
+   sentence of the best articles as a candidate;
 2. `rank`: each candidate's features (`retrieval.features`: overlaps whole, by thesaurus and
    by short form, BM25 scores, the question's form around its question word, an answer of the
    asked type, dates, verbatim runs) scored by the fitted model (`retrieval.ranker`, weights in
@@ -42,7 +43,13 @@ from retrieval.features import (
 )
 from retrieval.intent import classify as classify_intent
 from retrieval.models import Answer, Article, Hit, Scope
-from retrieval.qtype import REPORTER_WORDS, QuestionType, asks_for_reporter, classify
+from retrieval.qtype import (
+    REPORTER_WORDS,
+    QuestionType,
+    as_question,
+    asks_for_reporter,
+    classify,
+)
 from retrieval.tokenize import QUESTION_WORDS, dictionary_words, normalize, stopwords
 
 if TYPE_CHECKING:
@@ -142,7 +149,7 @@ def read(
 ) -> Reading | None:
     """Analyse the question, retrieve paragraphs and list every sentence of the best articles
     (features not yet computed); None for an empty question."""
-    text = normalize(question or "").strip()[:MAX_QUESTION_CHARS]
+    text = as_question(normalize(question or "").strip()[:MAX_QUESTION_CHARS])
     if not text:
         return None
     qt = classify(text)

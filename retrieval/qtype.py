@@ -166,6 +166,39 @@ def classify(question: str) -> QuestionType:
     return QuestionType("other", descriptive=descriptive, plural=plural)
 
 
+# A keyword query names what it asks for with a noun at its end instead of a question word
+# (改造计划数量, 推进会日期, 科技奖得主, 半马的冠名商): it is read as the question it stands for,
+# so that it gets the answer type and the gap of that question. Nouns naming a kind of answer.
+_ASKED_BY_NOUN = [
+    (re.compile(r"(?:日期|哪天)$"), "是哪天"),
+    (re.compile(r"年份$"), "是哪年"),
+    (re.compile(r"(?:时间|时候|时段)$"), "是什么时候"),
+    (re.compile(r"(?:地点|地址|位置|场地|举办地|所在地|目的地|起点|终点)$"), "在哪里"),
+    (re.compile(r"(?:得主|获得者|获奖者|冠军|亚军|季军|负责人|主持人|发言人|作者|设计者|创始人)$"),
+     "是谁"),
+    (re.compile(r"(?:冠名商|赞助商|主办方|承办方|主办单位|承办单位|协办单位|运营方|投资方|开发商)$"),
+     "是哪家"),
+    (re.compile(
+        r"(?:数量|人数|个数|次数|数目|总数|规模|比例|比重|占比|增幅|增速|涨幅|降幅|面积|长度|高度|"
+        r"距离|票价|价格|费用|成绩|[量率额])$"), "是多少"),
+    (re.compile(r"(?:名称|名字|全称|简称|主题|口号|原因|理由|目的)$"), "是什么"),
+]
+_TRAILING = "？?。！!，, "
+
+
+def as_question(question: str) -> str:
+    """A (normalised) keyword query without a question word, ending in a noun that names what
+    it asks for, as the question it stands for (推进会日期 → 推进会日期是哪天); any other
+    question as it is."""
+    bare = question.rstrip(_TRAILING)
+    if not bare or classify(bare).has_gap:
+        return question
+    for pattern, ask in _ASKED_BY_NOUN:
+        if pattern.search(bare):
+            return bare + ask
+    return question
+
+
 def asked_noun(rest: str) -> str | None:
     """The noun right after 什么/哪个 (什么花 → 花, 哪个园区 → 园区), if it is a noun that says
     what kind of thing the answer is. jieba tags a lone 花 a verb: a one-character word 词林

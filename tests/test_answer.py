@@ -22,7 +22,7 @@ from retrieval.extract import (
     typed_candidates,
 )
 from retrieval.ingest import ingest_paths
-from retrieval.qtype import asks_for_reporter, classify
+from retrieval.qtype import as_question, asks_for_reporter, classify
 from retrieval.store import Store
 
 
@@ -468,3 +468,29 @@ def test_concurrent_calls_give_the_same_answers(searcher):
 def test_a_run_of_one_particle_is_not_a_content_word():
     question = "西宁半马几点开赛？啊啊啊啊呀呀"
     assert content_words(question, classify(question)) == ["西宁", "半马", "开赛"]
+
+
+@pytest.mark.parametrize(
+    ("query", "qtype", "asked"),
+    [
+        ("推进会日期", "time", "是哪天"),
+        ("科技奖得主", "person", "是谁"),
+        ("半马的冠名商", "organization", "是哪家"),
+        ("老旧小区改造计划数量？", "number", "是多少"),
+        ("图书馆暑期借阅量", "number", "是多少"),
+        ("比赛地点", "place", "在哪里"),
+    ],
+)
+def test_a_keyword_query_is_read_as_the_question_it_stands_for(query, qtype, asked):
+    question = as_question(query)
+    assert question == query.rstrip("？") + asked
+    assert classify(question).qtype == qtype
+
+
+@pytest.mark.parametrize("question", ["半马几点开赛？", "王卫东调研了哪个园区", "半马的报道"])
+def test_a_question_with_its_own_question_word_or_no_asked_noun_is_left_as_it_is(question):
+    assert as_question(question) == question
+
+
+def test_a_keyword_query_gets_a_short_answer(searcher):
+    assert answer("青海省科学技术重大贡献奖得主", searcher).answer == "潘彤"
