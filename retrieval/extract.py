@@ -37,7 +37,8 @@ _ERA_YEAR = re.compile(rf"[\u4e00-\u9fff]{{2}}(?:\d{{1,3}}|[{_CN_DIGITS}元]{{1,
 _TIME_RE = re.compile(rf"(?:{_TIME_PIECE})(?:\s?(?:{_TIME_PIECE}))*")
 _NUMBER_RE = re.compile(
     # A comma groups thousands (1,000), never two numbers (7.07，15岁 is 7.07,15岁 after NFKC).
-    rf"(?:约|近|逾|超过|共|达)?(?:\d+(?:\.\d+|,\d{{3}}(?!\d))*|[{_CN_DIGITS}]{{1,6}})"
+    # 约/近/逾/超过 qualify the number and belong to it; 达/共 are verbs before it (达16.8万册次).
+    rf"(?:约|近|逾|超过)?(?:\d+(?:\.\d+|,\d{{3}}(?!\d))*|[{_CN_DIGITS}]{{1,6}})"
     rf"(?:\s?[万亿千百])*(?:余|多)?"
     rf"\s?(?:%|％|‰|(?:{NUM_UNITS}))?"
 )

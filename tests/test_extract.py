@@ -177,7 +177,7 @@ def test_alignment_maps_every_normalised_character_to_its_original():
 
 def test_a_comma_joins_thousands_but_not_two_numbers():
     assert [s.text for s in numbers("收视率为7.07,15岁至44岁观众达1,000人")] == [
-        "7.07", "15岁至44岁", "达1,000人"
+        "7.07", "15岁至44岁", "1,000人"
     ]
 
 
@@ -207,3 +207,20 @@ def test_tagged_candidates_let_jieba_guess_unknown_names():
     sentence = "会上，副省长杨志文宣读决定。"
     assert "杨志文" in [s.text for s in typed_candidates("person", sentence, tagged=True)]
     assert "杨志文" not in [s.text for s in persons(sentence, hmm=False)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("日均接待游客2.3万人次。", "2.3万人次"),  # not 2.3万人
+        ("借阅量达16.8万册次。", "16.8万册次"),
+        ("少儿读物占比超过四成。", "超过四成"),
+    ],
+)
+def test_a_number_keeps_its_whole_measure_word(sentence, expected):
+    assert expected in [s.text for s in numbers(sentence)]
+
+
+def test_a_share_is_answered_with_a_percentage_not_a_head_count():
+    sentence = "全市高校毕业生约2.4万人，已有1.98万人落实就业去向，就业率为82.5%。"
+    assert short_answer("高校毕业生落实就业去向的比例是多少", sentence) == "82.5%"
