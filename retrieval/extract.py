@@ -458,8 +458,21 @@ def roles(sentence: str, names: list[str]) -> list[Span]:
             lead = len(title) - len(title.lstrip(_PUNCT))
             title = title.strip(_PUNCT)
             if 0 < len(title) <= _ROLE_MAX and _ROLE_END.search(title):
-                out.append(Span(start + lead, start + lead + len(title), title))
+                cut = _leading_verbs(title)
+                out.append(Span(start + lead + cut, start + lead + len(title), title[cut:]))
     return out
+
+
+def _leading_verbs(title: str) -> int:
+    """How many characters of verbs and prepositions open a title's clause, which are no part
+    of the title (授予|湟中区鲁沙尔第一小学教师); none when the rest would be no title (主持人)."""
+    cut = 0
+    for pair in _tokens(title):
+        rest = title[pair[1] :]
+        if pair[3][0] not in "vp" or len(rest) < 2 or not _ROLE_END.search(rest):
+            break
+        cut = pair[1]
+    return cut
 
 
 def quoted(sentence: str) -> list[Span]:

@@ -224,3 +224,8 @@ def test_a_number_keeps_its_whole_measure_word(sentence, expected):
 def test_a_share_is_answered_with_a_percentage_not_a_head_count():
     sentence = "全市高校毕业生约2.4万人，已有1.98万人落实就业去向，就业率为82.5%。"
     assert short_answer("高校毕业生落实就业去向的比例是多少", sentence) == "82.5%"
+
+
+def test_a_title_drops_the_verb_that_opens_its_clause():
+    sentence = "授予湟中区鲁沙尔第一小学教师马秀兰等100名教师称号。"
+    assert short_answer("马秀兰是谁？", sentence) == "湟中区鲁沙尔第一小学教师"
