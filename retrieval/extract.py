@@ -732,7 +732,16 @@ def gap(question: str, qt: QuestionType, sentence: str) -> Gap | None:
     right_text = question[qt.end :].rstrip(_PUNCT)
     right_words = question_words(right_text)
     left = right = None
-    for distance, word in enumerate(reversed(left_words[-4:])):
+    # The question's words next to its question word, as the sentence writes them together
+    # (计划改造|多少个 ↔ 计划改造老旧小区126个, not the later 已完工改造的47个): the longest run
+    # of them first, then each word alone, the nearest first.
+    for n in (3, 2):
+        run = "".join(left_words[-n:])
+        if len(left_words) >= n and run in sentence:
+            idx = sentence.rfind(run)
+            left = (idx, idx + len(run), 0)
+            break
+    for distance, word in enumerate(reversed(left_words[-4:] if left is None else [])):
         for form in _forms(word):
             idx = sentence.rfind(form)
             if idx >= 0:

@@ -229,3 +229,9 @@ def test_a_share_is_answered_with_a_percentage_not_a_head_count():
 def test_a_title_drops_the_verb_that_opens_its_clause():
     sentence = "授予湟中区鲁沙尔第一小学教师马秀兰等100名教师称号。"
     assert short_answer("马秀兰是谁？", sentence) == "湟中区鲁沙尔第一小学教师"
+
+
+def test_the_question_words_written_together_anchor_the_gap_before_a_lone_repeat():
+    sentence = ("今年我市计划改造老旧小区126个，截至8月20日已开工113个，"
+                "已完工改造的47个小区居民满意度达95%以上。")
+    assert short_answer("西宁今年计划改造多少个老旧小区？", sentence) == "126个"
