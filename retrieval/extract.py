@@ -731,32 +731,7 @@ def gap(question: str, qt: QuestionType, sentence: str) -> Gap | None:
     left_words = question_words(question[: qt.start])
     right_text = question[qt.end :].rstrip(_PUNCT)
     right_words = question_words(right_text)
-    left = right = None
-    # The question's words next to its question word, as the sentence writes them together
-    # (计划改造|多少个 ↔ 计划改造老旧小区126个, not the later 已完工改造的47个): the longest run
-    # of them first, then each word alone, the nearest first.
-    for n in (3, 2):
-        run = "".join(left_words[-n:])
-        if len(left_words) >= n and run in sentence:
-            idx = sentence.rfind(run)
-            left = (idx, idx + len(run), 0)
-            break
-    for distance, word in enumerate(reversed(left_words[-4:] if left is None else [])):
-        for form in _forms(word):
-            idx = sentence.rfind(form)
-            if idx >= 0:
-                left = (idx, idx + len(form), distance)
-                break
-        if left:
-            break
-    for distance, word in enumerate(right_words[:4]):
-        for form in _forms(word):
-            idx = sentence.find(form, left[1] if left else 0)
-            if idx >= 0:
-                right = (idx, idx + len(form), distance)
-                break
-        if right:
-            break
+    left, right = _anchors(sentence, left_words, right_words)
     # 什么优势 / 哪些环节: a noun straight after the question word is the answer's own head.
     head_noun = bool(
         right
@@ -814,6 +789,55 @@ def gap(question: str, qt: QuestionType, sentence: str) -> Gap | None:
     near = anchor is not None and (anchor[2] == 0 or paraphrased)
     sure = bounded or (near and end - start <= _SURE_FILLER)
     return Gap(start, end, sentence[start:end], sure)
+
+
+def _left_anchors(
+    sentence: str, words: list[str]
+) -> tuple[tuple[int, int, int] | None, list[tuple[int, int, int]]]:
+    """Where the question's words before its question word stand in the sentence, as (start,
+    end, distance in words from the question word): the last place their longest run is
+    written together (计划改造), and every occurrence of the nearest word the sentence has."""
+    run = None
+    for n in (3, 2):
+        joined = "".join(words[-n:])
+        if len(words) >= n and joined in sentence:
+            idx = sentence.rfind(joined)
+            run = (idx, idx + len(joined), 0)
+            break
+    for distance, word in enumerate(reversed(words[-4:])):
+        for form in _forms(word):
+            found = [(m.start(), m.end(), distance) for m in re.finditer(re.escape(form), sentence)]
+            if found:
+                return run, found
+    return run, []
+
+
+def _right_anchor(sentence: str, words: list[str], after: int) -> tuple[int, int, int] | None:
+    """The first of the question's words after its question word found from `after` on."""
+    for distance, word in enumerate(words[:4]):
+        for form in _forms(word):
+            idx = sentence.find(form, after)
+            if idx >= 0:
+                return idx, idx + len(form), distance
+    return None
+
+
+def _anchors(
+    sentence: str, left_words: list[str], right_words: list[str]
+) -> tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]:
+    """The anchors the gap lies between: of the places the left words stand, the one closing
+    the tightest gap with a right word (计划改造|老旧小区126个 rather than a later lone 改造;
+    奖励大会|在西宁|召开 rather than 科学技术大会 at the sentence's start); with no right word
+    after any, their run written together, else the last occurrence of the nearest word."""
+    run, words = _left_anchors(sentence, left_words)
+    lefts = ([run] if run else []) + words
+    pairs = [(left, _right_anchor(sentence, right_words, left[1])) for left in lefts]
+    bounded = [(left, right) for left, right in pairs if right is not None]
+    if bounded:
+        return min(bounded, key=lambda pair: pair[1][0] - pair[0][1])
+    if lefts:
+        return run or max(words), None
+    return None, _right_anchor(sentence, right_words, 0)
 
 
 def _skip_echo(left: str, right: str, sentence: str, start: int, end: int) -> tuple[int, int]:
