@@ -43,7 +43,7 @@ CHEAP = (
     "covered", "covered_soft", "own", "own_soft", "local", "local_soft", "local_top", "own_top",
     "paragraph", "article", "follow", "dates", "phrase", "lede", "length",
 )
-COSTLY = ("context", "typed", "slot", "chars1", "chars2")
+COSTLY = ("context", "typed", "slot", "listed", "chars1", "chars2")
 NAMES = CHEAP + COSTLY
 
 
@@ -287,8 +287,8 @@ def context(
 
 def fit(question: str, qt: QuestionType, sentence: str) -> dict[str, float]:
     """How the sentence fits the question's form: the words around the question word as they
-    stand (以什么为底线 ↔ 以…为底线), an answer of the asked type, and that answer right beside
-    them (谁讲话 ↔ 陈刚讲话)."""
+    stand (以什么为底线 ↔ 以…为底线), an answer of the asked type, that answer right beside
+    them (谁讲话 ↔ 陈刚讲话), and a list for a question asking for several."""
     share, left_end, right_start, right_end = context(question, qt, sentence)
     which = question[qt.start : qt.start + 1] == "哪"
     if extract.ROLE_QUESTION.search(question):
@@ -302,7 +302,10 @@ def fit(question: str, qt: QuestionType, sentence: str) -> dict[str, float]:
         or (which and right_end is not None and c.start == right_end)
         for c in candidates
     )
-    return {"context": share, "typed": float(bool(candidates)), "slot": float(slot)}
+    # 哪些地标 / 哪几个项目 are answered by a list (海湖万达广场、唐道·637、新宁广场…).
+    listed = qt.plural and bool(extract.enumerations(sentence))
+    return {"context": share, "typed": float(bool(candidates)), "slot": float(slot),
+            "listed": float(listed)}
 
 
 @dataclass
