@@ -433,7 +433,9 @@ def _cut_words(item: str, limit: int, *, from_end: bool) -> str:
         if kept and sum(map(len, kept)) + len(word) > limit:
             break
         kept.insert(0, word)
-    if len(kept) > 1 and next(iter(posseg.cut(kept[0]))).flag[0] in "vp":
+    # The verbs, prepositions, adverbs and time words opening the clause are no part of the
+    # first item (先后深入|城中区水井巷商业街).
+    while len(kept) > 1 and next(iter(posseg.cut(kept[0]))).flag[0] in "vpdt":
         kept.pop(0)
     return "".join(kept)
 

@@ -9,6 +9,7 @@ from retrieval import entities
 from retrieval.answer import content_words
 from retrieval.extract import (
     aligned,
+    enumerations,
     extract,
     headed,
     numbers,
@@ -235,3 +236,11 @@ def test_the_question_words_written_together_anchor_the_gap_before_a_lone_repeat
     sentence = ("今年我市计划改造老旧小区126个，截至8月20日已开工113个，"
                 "已完工改造的47个小区居民满意度达95%以上。")
     assert short_answer("西宁今年计划改造多少个老旧小区？", sentence) == "126个"
+
+
+def test_a_list_starts_after_the_words_opening_its_clause():
+    sentence = ("副市长带队检查，先后深入城中区水井巷商业街、海湖新区万达广场餐饮集中区、"
+                "西宁市第一中学食堂等地。")
+    assert [s.text for s in enumerations(sentence)] == [
+        "城中区水井巷商业街、海湖新区万达广场餐饮集中区、西宁市第一中学食堂"
+    ]
