@@ -244,3 +244,15 @@ def test_a_list_starts_after_the_words_opening_its_clause():
     assert [s.text for s in enumerations(sentence)] == [
         "城中区水井巷商业街、海湖新区万达广场餐饮集中区、西宁市第一中学食堂"
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("女子冠军由青海选手才让卓玛以1小时12分09秒获得。", "才让卓玛"),  # taggers give 卓玛
+        ("省委常委、市委书记王卫东深入调研。", "王卫东"),
+        ("记者今天张明报道。", "张明"),  # 今天 is a word: no part of the name
+    ],
+)
+def test_a_short_name_runs_back_to_the_role_before_it(sentence, name):
+    assert name in [s.text for s in typed_candidates("person", sentence, tagged=True)]
