@@ -948,6 +948,29 @@ def answer_span(
     question: str, qt: QuestionType, sentence: str, weights: dict[str, float]
 ) -> Span | None:
     """The short answer's span in a normalised sentence, or None when nothing fits."""
+    span = _answer_span(question, qt, sentence, weights)
+    return _whole_term(sentence, span) if span is not None and qt.qtype == "other" else span
+
+
+# A quoted term (“1+3+X”, “一表一单一图一机制”) is one unit of meaning; a quoted speech is not.
+_TERM_MAX = 12
+
+
+def _whole_term(sentence: str, span: Span) -> Span:
+    """An answer is never a piece of a quoted term: a span inside one, or crossing its edge
+    (看三年、谋十年”要求), becomes the term (干一年、看三年、谋十年)."""
+    for m in _QUOTATION.finditer(sentence):
+        start, end = m.start() + 1, m.end() - 1
+        if end - start > _TERM_MAX or (span.start <= start and end <= span.end):
+            continue
+        if span.start < end and start < span.end:
+            return Span(start, end, sentence[start:end])
+    return span
+
+
+def _answer_span(
+    question: str, qt: QuestionType, sentence: str, weights: dict[str, float]
+) -> Span | None:
     if qt.descriptive and qt.qtype == "other":
         return None
     anchors = []

@@ -256,3 +256,17 @@ def test_a_list_starts_after_the_words_opening_its_clause():
 )
 def test_a_short_name_runs_back_to_the_role_before_it(sentence, name):
     assert name in [s.text for s in typed_candidates("person", sentence, tagged=True)]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("省委提出的“干一年”后面是什么要求", "按照省委“干一年、看三年、谋十年”要求，聚焦发展。",
+         "干一年、看三年、谋十年"),
+        ("西宁绿色算力的一表一单一图指什么工作机制",
+         "积极打造绿色算力产业体系，全面落实“一表一单一图一机制”，持续推进绿色算力产业建设。",
+         "一表一单一图一机制"),
+    ],
+)
+def test_an_answer_is_never_a_piece_of_a_quoted_term(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
