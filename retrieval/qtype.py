@@ -76,7 +76,8 @@ _MEASURES = [
     (re.compile(r"多久|多长时间"), _DURATION),
     (re.compile(r"多深|深度|多宽|宽度|多厚|厚度|多长|长度|体长|全长"), _LENGTH),
     # km2: km² after NFKC.
-    (re.compile(r"面积|多大"), "平方公里|平方千米|平方米|公顷|亩|英亩|km²|km2"),
+    # 多大 alone asks a size of any kind (规模多大 → 12000人); an area only beside 面积/占地.
+    (re.compile(r"面积|占地"), "平方公里|平方千米|平方米|公顷|亩|英亩|km²|km2"),
     # A share is a percentage or tenths (就业率82.5%, 占比超过四成), never a head count.
     (re.compile(r"比例|占比|比重|比率|百分比|率"), "%|％|‰|成"),
 ]

@@ -270,3 +270,9 @@ def test_a_short_name_runs_back_to_the_role_before_it(sentence, name):
 )
 def test_an_answer_is_never_a_piece_of_a_quoted_term(question, sentence, expected):
     assert short_answer(question, sentence) == expected
+
+
+def test_how_big_asks_a_size_of_any_kind_and_an_area_only_beside_its_word():
+    sentence = "大赛参赛规模总计12000人，较上年增加。"
+    assert short_answer("西宁半马参赛规模多大", sentence) == "12000人"
+    assert short_answer("湖的面积有多大", "湖长12公里，面积约4500平方米。") == "约4500平方米"
