@@ -1042,11 +1042,14 @@ def _answer_span(
     if gap_span and qt.qtype == "other":
         inner = quoted(gap_span.text)
         text = gap_span.text.strip(_PUNCT)
-        # A filler that ends in a quotation, before the asked noun if it holds it, is named by
-        # it: 彰显了“…” / 落实“…” / 第三届“青海学者”称号 (什么称号).
+        # A filler that ends in a quotation, before the asked noun if it holds it, or before a
+        # noun or two that the quotation names with it, is named by it: 彰显了“…” / 落实“…” /
+        # 第三届“青海学者”称号 (什么称号) / 打造“1+3+X”绿色|产业体系 (产业体系叫什么).
         head = question_words(question[qt.end :])[:1]
         end = len(gap_span.text) - (len(head[0]) if head and text.endswith(head[0]) else 0)
-        if inner and inner[-1].end >= end - 1:
+        if inner and (
+            inner[-1].end >= end - 1 or _nouns_only(gap_span.text[inner[-1].end + 1 : end])
+        ):
             last = inner[-1]
             return Span(gap_span.start + last.start, gap_span.start + last.end, last.text)
         # Held on one side only, a filler is a guess; the sentence scores better than a wrong
@@ -1055,6 +1058,17 @@ def _answer_span(
     if gap_span and qt.qtype not in ("time", "number"):
         return _stripped(gap_span)
     return None
+
+
+_NAMED_NOUNS_MAX = 4
+
+
+def _nouns_only(text: str) -> bool:
+    """Whether a short text is nouns and attributes alone (绿色), as between a quoted name and
+    the noun it names."""
+    return 0 < len(text) <= _NAMED_NOUNS_MAX and all(
+        pair.flag in _MODIFIERS for pair in posseg.cut(text)
+    )
 
 
 def _opens_with_verb(text: str) -> bool:

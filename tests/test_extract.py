@@ -276,3 +276,8 @@ def test_how_big_asks_a_size_of_any_kind_and_an_area_only_beside_its_word():
     sentence = "大赛参赛规模总计12000人，较上年增加。"
     assert short_answer("西宁半马参赛规模多大", sentence) == "12000人"
     assert short_answer("湖的面积有多大", "湖长12公里，面积约4500平方米。") == "约4500平方米"
+
+
+def test_a_quoted_name_before_the_noun_it_names_answers_what_the_noun_is_called():
+    sentence = "省委高度重视绿色算力产业发展，积极打造“1+3+X”绿色算力产业体系，持续推进建设。"
+    assert short_answer("西宁算力产业体系叫什么", sentence) == "1+3+X"
