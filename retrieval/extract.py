@@ -920,6 +920,26 @@ _CHANGE_QUESTION = re.compile(rf"[比较].{{0,10}}(?:{_CHANGE})|(?:{_CHANGE})了
 _CHANGE_BEFORE = re.compile(rf"(?:{_CHANGE})了?(?:约|近|超过)?$")
 
 
+# A question about the state before a change (以前, 修复前, 最初 …).
+_EARLIER_QUESTION = re.compile(r"前|原来|原先|过去|此前|最初|起初|当初|之前")
+# 由/从 A … (增加|提升 …)到/至 B: A is where a change started.
+_FROM = re.compile(r"[由从][^，。；,;]{0,10}$")
+_TO_AFTER = re.compile(r"^[^，。；,;]{0,10}?[到至]")
+# Outweighs nearness to the question's words (a few points) but not a place inside the gap
+# or after a word of change the question asks about (10, 20).
+_FROM_PENALTY = 6.0
+
+
+def _from_value(sentence: str, span: Span, question: str) -> bool:
+    """Whether a number is the start of a change written 由/从 A 到/至 B, and the question names
+    nothing of A's side (a year of its own: 2015年的比例)."""
+    m = _FROM.search(sentence, 0, span.start)
+    if not m or not _TO_AFTER.match(sentence[span.end :]):
+        return False
+    side = sentence[m.start() : span.end]
+    return not any(n in side for n in re.findall(r"\d{2,}", question))
+
+
 def _closeness(c: Span, gap_span: Gap | None, anchors: list[tuple[int, int, float]]) -> float:
     """How well a candidate sits in the gap and near the question's words."""
     inside = gap_span is not None and gap_span.start <= c.start and c.end <= gap_span.end
@@ -1029,12 +1049,16 @@ def _answer_span(
         ]
     if candidates:
         change = qt.qtype == "number" and bool(_CHANGE_QUESTION.search(question))
+        earlier = qt.qtype == "number" and bool(_EARLIER_QUESTION.search(question))
 
         def fit(c: Span) -> float:
             # 比去年多了多少人 ↔ 较上年增加2000余人: the number after a word of change.
             before = sentence[max(0, c.start - 4) : c.start]
             changed = change and bool(_CHANGE_BEFORE.search(before))
-            return _closeness(c, gap_span, anchors) + 20.0 * changed
+            # 由修复前的96种增加到118种: unless the question asks for the earlier state (修复前,
+            # 2015年), the number is the one things came to, not the one they came from.
+            left = not earlier and qt.qtype == "number" and _from_value(sentence, c, question)
+            return _closeness(c, gap_span, anchors) + 20.0 * changed - _FROM_PENALTY * left
 
         return _to_grain(qt, sentence, max(candidates, key=fit))
     if qt.grain or qt.unit in _COUNTED:

@@ -281,3 +281,18 @@ def test_how_big_asks_a_size_of_any_kind_and_an_area_only_beside_its_word():
 def test_a_quoted_name_before_the_noun_it_names_answers_what_the_noun_is_called():
     sentence = "省委高度重视绿色算力产业发展，积极打造“1+3+X”绿色算力产业体系，持续推进建设。"
     assert short_answer("西宁算力产业体系叫什么", sentence) == "1+3+X"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("湿地公园现在监测到几种鸟类", "118种"),
+        ("修复后有多少种鸟", "118种"),
+        ("修复前有多少种鸟", "96种"),
+    ],
+)
+def test_a_change_is_answered_by_where_it_came_to_unless_the_earlier_state_is_asked(
+    question, expected
+):
+    sentence = "工程完工后，湿地公园内监测到的鸟类已由修复前的96种增加到118种。"
+    assert short_answer(question, sentence) == expected
