@@ -40,7 +40,7 @@ SUFFIXES = ("", "", "", "？", "呢", "啊", "，谢谢")
 # A frame opening with one of these is a request, and one opening with 我想 takes no wrapper.
 _REQUESTS = tuple("找搜查给看列把介说总概简讲帮用")
 
-FRAMES = {
+FIRST = {
     "digest": (
         "{T}有什么新闻", "{T}的报纸", "{T}报纸上都有啥", "{T}的要闻", "{T}报了哪些事",
         "{T}的头条是什么", "{T}头版登了什么", "{T}出了什么事", "{T}发生了什么", "看一下{T}的报",
@@ -78,12 +78,60 @@ FRAMES = {
 }
 
 
+# A second round of frames, written after the first had been measured and the rules mended
+# (its first measurement is the one that tells how the mended rules generalise).
+SECOND = {
+    "digest": (
+        "{T}报纸上有什么", "{T}的报纸有什么看点", "{T}都有哪些报道", "{T}的新闻有哪些",
+        "{T}报纸头版是什么", "{T}出版的报纸", "看看{T}的新闻", "{T}晚报的头版头条",
+        "{T}有哪些新鲜事", "{T}的报纸内容概览", "{T}发了哪些稿子", "{T}有没有新闻",
+        "{T}有什么消息", "{T}的报上说了些什么", "念一下{T}的新闻标题", "{T}刊登了哪些文章",
+        "{T}都登了哪些报道", "{T}的新闻速览", "{T}的晚报讲了什么", "{T}报纸说了什么",
+    ),
+    "articles": (
+        "有{X}的新闻吗", "{X}的报道有几篇", "最近{X}有啥新闻", "{X}有新闻吗", "有没有报道{X}",
+        "哪几篇写了{X}", "帮我搜一下{X}相关的", "{X}都有哪些文章", "给我看看{X}的新闻",
+        "和{X}相关的报道", "查找关于{X}的文章", "{T}有关{X}的报道", "{X}这件事有报道吗",
+        "{N}最近的新闻", "{N}上过报纸吗", "检索{X}", "关于{X}都写了哪些文章", "{X}的新闻列表",
+    ),
+    "profile": (
+        "{N}是哪个部门的", "{N}的身份是什么", "{N}是个什么人物", "请介绍{N}", "{N}是做啥的",
+        "{N}担任什么职位", "{N}任什么职", "{N}是干嘛的", "{N}现在是什么职务", "{N}的头衔是什么",
+        "{N}有什么职务", "{N}是什么级别的干部", "讲讲{N}这个人", "{N}任何职", "谁是{N}",
+    ),
+    "summary": (
+        "{X}那篇新闻的内容", "把{X}那篇总结一下", "{X}那篇大致说了啥", "{X}那篇报道讲的是啥",
+        "{X}那篇能概括一下吗", "{X}那篇的主要意思", "说说{X}那条新闻", "{X}这篇讲了什么",
+        "{X}那篇文章主要讲什么", "介绍一下{X}那篇报道", "{X}那篇报道梳理一下",
+        "{X}那篇有哪些要点", "帮我梳理{X}那篇", "{X}的那篇报道具体说了什么",
+        "简要介绍{X}那篇新闻", "{X}那篇的摘要",
+    ),
+    "answer": (
+        "{X}的报道里说了几个人获奖", "{X}是什么时候举行的", "{X}有哪些项目", "{X}在什么地方",
+        "{X}的规模有多大", "{X}是第几届", "{X}的主办方是谁", "{X}有什么要求", "{X}怎么报名",
+        "{X}花了多长时间", "{N}获得了什么奖", "{N}跑了多少时间", "{X}对市民有什么影响",
+        "{X}覆盖了多少户", "{T}的{X}有多少人参加", "{X}是哪个部门组织的", "新闻说{X}增长了多少",
+    ),
+}
+ASKING_2 = ("", "", "", "您好，请问", "打扰一下，", "问一下", "嗯，", "那个，")
+REQUEST_2 = ("", "", "", "请你", "麻烦你", "可以帮我", "能不能帮我", "劳驾")
+SUFFIXES_2 = ("", "", "", "吧", "呀", "。", "!", " 谢谢")
+
+
 def generate(seed: int = SEED, per_intent: int = PER_INTENT) -> list[dict]:
-    """Questions and their intents, each frame used about equally often."""
+    """Questions and their intents: each round's frames used about equally often."""
+    return (_round(FIRST, ASKING, REQUEST, SUFFIXES, seed, per_intent)
+            + _round(SECOND, ASKING_2, REQUEST_2, SUFFIXES_2, seed + 1, per_intent))
+
+
+def _round(
+    frames_of: dict[str, tuple[str, ...]], asking: tuple[str, ...], request: tuple[str, ...],
+    suffixes: tuple[str, ...], seed: int, per_intent: int,
+) -> list[dict]:
     rng = random.Random(seed)
     rows: list[dict] = []
     seen: set[str] = set()
-    for intent, frames in FRAMES.items():
+    for intent, frames in frames_of.items():
         made = 0
         while made < per_intent:
             frame = frames[made % len(frames)]
@@ -91,8 +139,8 @@ def generate(seed: int = SEED, per_intent: int = PER_INTENT) -> list[dict]:
             if body.startswith("我想"):
                 prefix = ""
             else:
-                prefix = rng.choice(REQUEST if body.startswith(_REQUESTS) else ASKING)
-            question = prefix + body + rng.choice(SUFFIXES)
+                prefix = rng.choice(request if body.startswith(_REQUESTS) else asking)
+            question = prefix + body + rng.choice(suffixes)
             if question in seen:
                 continue
             seen.add(question)

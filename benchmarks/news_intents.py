@@ -4,9 +4,11 @@ sentence sets (tune and frozen test side by side).
     python -m benchmarks.news_intents            # every figure: tune (and tune_extra) and test
     python -m benchmarks.news_intents --show     # and every miss of the tune splits
 
-Intents: `data/eval/intent_{tune,tune_extra,test}.jsonl`, lines {"question", "intent"}, each
-question normalised as `answer()` does; tune_extra was written apart from the code and the other
-sets, and was first measured before anything was fitted to it. Dates: `data/eval/dates_{tune,test}.jsonl`, lines {"date",
+Intents: `data/eval/intent_{tune,tune_extra,generated,test}.jsonl`, lines {"question",
+"intent"}, each question normalised as `answer()` does. tune_extra was written apart from the
+code and the other sets (first measured before anything was mended on it); generated is
+`python -m benchmarks.intent_generated`'s reader frames × the archive's topics × wrappers.
+Dates: `data/eval/dates_{tune,test}.jsonl`, lines {"date",
 "sentence", "phrase", "resolved"}: the phrase's mention in the sentence must resolve to
 `resolved` (an ISO day, month or year, `vague`, or `none` when the phrase is no date at all).
 """
@@ -68,7 +70,7 @@ def main() -> None:
     print("| set | split | items | exact | accuracy |")
     print("| --- | --- | ---: | ---: | ---: |")
     for name, measure in (("intent", intent_misses), ("dates", date_misses)):
-        for split in ("tune", "tune_extra", "test"):
+        for split in ("tune", "tune_extra", "generated", "test"):
             path = folder / f"{name}_{split}.jsonl"
             if not path.exists():
                 continue
