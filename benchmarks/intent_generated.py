@@ -17,6 +17,7 @@ from retrieval.resources import data_dir
 
 SEED = 23
 PER_INTENT = 45
+THIRD_PER_INTENT = 24
 OUT = "intent_generated.jsonl"
 
 TOPICS = (
@@ -113,6 +114,36 @@ SECOND = {
         "{X}覆盖了多少户", "{T}的{X}有多少人参加", "{X}是哪个部门组织的", "新闻说{X}增长了多少",
     ),
 }
+# A third round: whole phrasings rather than wrappers, written after the second was mended.
+THIRD = {
+    "digest": (
+        "{T}报纸的主要内容", "给我报一下{T}的新闻", "{T}的报纸有哪几篇", "有什么值得看的新闻",
+        "{T}头条新闻", "{T}报纸头版讲的什么", "{T}的新闻回顾", "{T}新闻盘点",
+        "{T}的晚报上都有什么", "{T}的报纸给我过一遍", "{T}报纸上的新闻", "{T}出了哪些新闻",
+    ),
+    "articles": (
+        "我想看{X}的新闻", "还有别的关于{X}的报道吗", "{X}的消息", "{X}有关的内容",
+        "哪篇报道提到了{X}", "有报道{X}的文章吗", "{X}的文章", "{N}的报道", "有{N}的消息吗",
+        "报纸上关于{X}的内容", "跟{X}相关的新闻都给我", "最近{X}的报道",
+    ),
+    "profile": (
+        "{N}，他是谁", "{N}是干什么工作的", "{N}什么身份", "{N}的职位", "{N}是哪个单位的领导",
+        "请问{N}是哪位领导", "报纸上的{N}是谁", "{N}是做什么工作的", "{N}在哪个部门",
+        "{N}这个名字是谁", "{N}的职务是啥", "{N}是啥人",
+    ),
+    "summary": (
+        "{X}那篇文章写的啥", "{X}那篇的内容是什么", "给我讲讲{X}那篇", "{X}那篇报道能简单说下吗",
+        "{X}的报道主要说了什么", "关于{X}的那篇报道讲了什么", "{X}那篇文章概括一下",
+        "那篇讲{X}的文章说了啥", "讲{X}的那篇文章主要内容", "{X}那个新闻怎么回事",
+        "{X}那条说的是什么", "{X}那篇的重点",
+    ),
+    "answer": (
+        "{X}的报道提到了哪些单位", "{X}什么时候开始报名", "{X}的新闻里谁讲了话",
+        "{X}现在进展如何", "{X}的报道是哪天登的", "{X}为什么受关注", "{X}需要门票吗",
+        "{X}在哪个区", "{N}在{X}中得了第几名", "{X}的目标是什么", "{X}比去年多了多少",
+        "{X}的负责单位是哪个",
+    ),
+}
 ASKING_2 = ("", "", "", "您好，请问", "打扰一下，", "问一下", "嗯，", "那个，")
 REQUEST_2 = ("", "", "", "请你", "麻烦你", "可以帮我", "能不能帮我", "劳驾")
 SUFFIXES_2 = ("", "", "", "吧", "呀", "。", "!", " 谢谢")
@@ -121,7 +152,8 @@ SUFFIXES_2 = ("", "", "", "吧", "呀", "。", "!", " 谢谢")
 def generate(seed: int = SEED, per_intent: int = PER_INTENT) -> list[dict]:
     """Questions and their intents: each round's frames used about equally often."""
     return (_round(FIRST, ASKING, REQUEST, SUFFIXES, seed, per_intent)
-            + _round(SECOND, ASKING_2, REQUEST_2, SUFFIXES_2, seed + 1, per_intent))
+            + _round(SECOND, ASKING_2, REQUEST_2, SUFFIXES_2, seed + 1, per_intent)
+            + _round(THIRD, ("",), ("",), ("", "", "？"), seed + 2, THIRD_PER_INTENT))
 
 
 def _round(
