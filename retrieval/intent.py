@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from retrieval import intent_model
 from retrieval.dates import Asked, asked_time
 
 INTENTS = ("answer", "digest", "articles", "profile", "summary")
@@ -169,12 +170,37 @@ class Frames:
 
 
 def classify(question: str) -> Intent:
-    """The intent of a normalised question; `answer` when it asks for a fact."""
+    """The intent of a normalised question; `answer` when it asks for a fact.
+
+    The fitted model (`retrieval.intent_model`, over `features`) chooses the kind, except that a
+    person's name before a 是谁/担任什么职务 frame is a profile; without a shipped model the
+    rules choose. The topic is the rules' reading either way."""
     frames = read_frames(question)
-    kind, topic = frames.rule, frames.topic
+    fitted = intent_model.model()
+    if frames.person or fitted is None:
+        kind = frames.rule
+    else:
+        kind = fitted.predict(features(frames))
+    return _intent(frames, kind)
+
+
+def _intent(frames: Frames, kind: str) -> Intent:
+    """An intent of the kind with its topic: a profile names its person, a list or a summary its
+    topic; a kind whose topic is missing falls back to the nearest one that needs none (a list
+    of nothing in particular is the digest; a profile of no one, a fact)."""
+    when = frames.when
     if kind == "profile":
-        topic = frames.person or ""
-    return Intent(kind, topic if kind in ("articles", "profile", "summary") else "", frames.when)
+        person = frames.person or next(
+            (piece for piece in _pieces(frames.text) if _name_like(piece)), None
+        )
+        return Intent("profile", person, when) if person else Intent("answer", "", when)
+    if kind == "articles":
+        if frames.topic:
+            return Intent("articles", frames.topic, when)
+        return Intent("digest", "", when)
+    if kind == "summary":
+        return Intent("summary", frames.topic, when)
+    return Intent(kind, "", when)
 
 
 def unwrapped(question: str) -> str:
@@ -221,6 +247,79 @@ def _rule(
         issue = when or paper if summary else True
         return "digest" if issue else "summary"
     return "articles"
+
+
+# --- the fitted model's features -------------------------------------------------------------
+
+_TOPIC_MARK = "X"  # a topic piece of the question, masked so the frame's own words remain
+_NAME_MARK = "N"  # a piece that is a person's name
+_NGRAMS = (1, 2, 3)
+
+
+def features(frames: Frames) -> list[str]:
+    """The features of a question for the intent model: the rules' frames and verdict, and the
+    character n-grams of the question with its topic and any person's name masked (`X`, `N`),
+    digits folded, so that the words around the topic, its frame, are what is counted."""
+    masked = masked_frame(frames.text)
+    flags = {
+        "f:when": frames.when is not None, "f:person": bool(frames.person),
+        "f:summary": frames.summary, "f:digest": frames.digest, "f:listing": frames.listing,
+        "f:paper": frames.paper, "f:topic": bool(frames.topic), "f:asking": frames.asking,
+        "f:name": _NAME_MARK in masked, "f:role": bool(_ROLE_ASK.search(frames.text)),
+    }
+    out = [name for name, on in flags.items() if on]
+    out.append(f"rule:{frames.rule}")
+    padded = f"^{masked}$"
+    for n in _NGRAMS:
+        out.extend(f"g:{padded[i:i + n]}" for i in range(len(padded) - n + 1))
+    return out
+
+
+# A role or a common noun asked about: 冠军是谁, 书记是哪位.
+_ROLE_ASK = re.compile(_ROLE_NOUN.pattern.rstrip("$") + r"(?:是谁|是哪位|是什么人)")
+
+
+def masked_frame(question: str) -> str:
+    """The question with each topic piece (what the frames, time words and filler leave, two
+    characters or more) replaced by `X`, or `N` when it is a person's name, question words
+    kept and digits folded to 0: 王卫东是谁 → N是谁, 有关半马的报道 → 有关X的报道."""
+    text = question
+    for piece in sorted(set(_pieces(question)), key=len, reverse=True):
+        mark = _NAME_MARK if _name_like(piece) else _TOPIC_MARK
+        text = text.replace(piece, mark)
+    return re.sub(r"\d+", "0", text)
+
+
+def _name_like(word: str) -> bool:
+    """A word that reads as a person's name, more strictly than `is_person_name`: tagged as a
+    name, a surname and one or two characters, or a word of characters the dictionary cannot
+    join (才让卓玛, 阿贝贝); never a role or a phrase."""
+    if _ROLE_NOUN.search(word) or not 2 <= len(word) <= 5 or _NOT_NAME.search(word):
+        return False
+    tag = _word_tags().get(word)
+    if tag is not None:
+        return tag.startswith("nr")
+    compound = word[:2] in _COMPOUND_SURNAMES
+    given = word[2:] if compound else word[1:]
+    if (compound or word[0] in _SURNAMES) and 1 <= len(given) <= 2:
+        return True
+    import jieba
+
+    return all(len(piece) == 1 for piece in jieba.lcut(word, HMM=False))
+
+
+_ASKS_PERSON = re.compile(_PERSON_ASK)
+
+
+def _pieces(question: str) -> list[str]:
+    """The topic pieces of a question: what is left once frames, time words, news words and
+    filler are cut out, split at question words, two characters or more."""
+    rest = _ASKS_PERSON.sub(" ", question)
+    for frame in _FRAMES:
+        rest = frame.sub(" ", rest)
+    rest = _FILLER.sub(" ", re.sub(_NEWS, " ", rest))
+    rest = _ASKING.sub(" ", rest)
+    return [piece for piece in rest.split() if len(piece) >= 2]
 
 
 def _topic(question: str) -> str:
