@@ -190,9 +190,7 @@ def _intent(frames: Frames, kind: str) -> Intent:
     of nothing in particular is the digest; a profile of no one, a fact)."""
     when = frames.when
     if kind == "profile":
-        person = frames.person or next(
-            (piece for piece in _pieces(frames.text) if _name_like(piece)), None
-        )
+        person = frames.person or _named_person(frames.text)
         return Intent("profile", person, when) if person else Intent("answer", "", when)
     if kind == "articles":
         if frames.topic:
@@ -208,6 +206,18 @@ def unwrapped(question: str) -> str:
     text = _TRAILER.sub("", question.strip())
     bare = _WRAPPER.sub("", text, count=1)
     return bare if len(bare) >= 2 else text
+
+
+def _named_person(question: str) -> str | None:
+    """The first topic piece, or word of one (jieba with its HMM, which keeps unknown names
+    whole), that reads as a person's name."""
+    import jieba
+
+    for piece in _pieces(question):
+        for word in (piece, *jieba.lcut(piece)):
+            if _name_like(word):
+                return word
+    return None
 
 
 def read_frames(question: str) -> Frames:

@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from retrieval.intent import classify, is_person_name, unwrapped
+from retrieval.intent import (
+    INTENTS,
+    Intent,
+    _intent,
+    classify,
+    is_person_name,
+    read_frames,
+    unwrapped,
+)
 from retrieval.resources import data_dir
 from retrieval.tokenize import normalize
 
@@ -120,3 +128,47 @@ def test_intent_accuracy_on_the_other_tune_sets_meets_the_target(name):
             (data_dir() / "eval" / name).read_text(encoding="utf-8").splitlines()]
     right = sum(classify(normalize(r["question"])).kind == r["intent"] for r in rows)
     assert right / len(rows) >= 0.97
+
+
+def test_the_shipped_intent_model_says_where_it_came_from():
+    from retrieval import intent_model
+
+    fitted = intent_model.model()
+    assert fitted is not None
+    assert fitted.intents == INTENTS
+    assert {"command", "commit", "data", "l2"} <= set(fitted.provenance)
+    assert "intent_test.jsonl" not in fitted.provenance["data"]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # Phrasings the rules read otherwise (内容 is a summary frame to them).
+        ("报纸上关于绿色算力的内容", "articles"),
+        ("城市书房有关的内容", "articles"),
+        # Follow-ups and questions about a report's facts stay with the answering core.
+        ("那2015年呢？", "answer"),
+        ("绿色算力那篇报道的记者是谁？", "answer"),
+    ],
+)
+def test_the_model_chooses_the_kind(question, kind):
+    assert classify(normalize(question)).kind == kind
+
+
+def test_without_a_model_the_rules_choose(monkeypatch):
+    from retrieval import intent_model
+
+    monkeypatch.setattr(intent_model, "model", lambda: None)
+    assert classify(normalize("报纸上关于绿色算力的内容")).kind == "summary"
+    assert classify("王卫东是谁").kind == "profile"
+
+
+def test_a_kind_without_its_topic_falls_back():
+    # A list of nothing in particular is the digest; a profile names the name-like piece, and
+    # without one it is a fact.
+    frames = read_frames("今天有什么新闻")
+    assert _intent(frames, "articles").kind == "digest"
+    assert _intent(read_frames("说一说王卫东的情况"), "profile") == Intent(
+        "profile", "王卫东", None
+    )
+    assert _intent(read_frames("冠军是谁"), "profile").kind == "answer"
