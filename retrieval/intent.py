@@ -20,6 +20,7 @@ from functools import cache
 
 from retrieval import intent_model
 from retrieval.dates import Asked, asked_time
+from retrieval.tokenize import dictionary_words
 
 INTENTS = ("answer", "digest", "articles", "profile", "summary")
 
@@ -211,10 +212,8 @@ def unwrapped(question: str) -> str:
 def _named_person(question: str) -> str | None:
     """The first topic piece, or word of one (jieba with its HMM, which keeps unknown names
     whole), that reads as a person's name."""
-    import jieba
-
     for piece in _pieces(question):
-        for word in (piece, *jieba.lcut(piece)):
+        for word in (piece, *_cut(piece, hmm=True)):
             if _name_like(word):
                 return word
     return None
@@ -313,9 +312,7 @@ def _name_like(word: str) -> bool:
     given = word[2:] if compound else word[1:]
     if (compound or word[0] in _SURNAMES) and 1 <= len(given) <= 2:
         return True
-    import jieba
-
-    return all(len(piece) == 1 for piece in jieba.lcut(word, HMM=False))
+    return all(len(piece) == 1 for piece in _cut(word))
 
 
 _ASKS_PERSON = re.compile(_PERSON_ASK)
@@ -366,9 +363,16 @@ def is_person_name(word: str) -> bool:
     if (compound or word[0] in _SURNAMES) and 1 <= len(given) <= 2:
         return True
     # Unknown to the dictionary and not made of known words: a name (多杰才让, 基普罗蒂奇).
+    return any(len(piece) == 1 for piece in _cut(word))
+
+
+def _cut(word: str, hmm: bool = False) -> list[str]:
+    """jieba's cut of a word, always with the words the answering core adds to its dictionary
+    (半马 whole), so that a question reads the same before and after the core's first cut."""
     import jieba
 
-    return any(len(piece) == 1 for piece in jieba.lcut(word, HMM=False))
+    dictionary_words()  # adds them once
+    return jieba.lcut(word, HMM=hmm)
 
 
 @cache
