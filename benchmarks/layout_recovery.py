@@ -6,9 +6,9 @@ passages (title as headline, passage split at sentence ends into paragraphs, a m
 byline). Each layout is typeset by `retrieval.typeset` and parsed by `retrieval.layout`.
 
 The headline table (issue 10) scores kicker / title / subtitle and paragraphs article by
-article: on the written headline sets' pages (tune; days; the frozen test split, reported
-only; the extra tune set when present), on generated pages with real-paper headline structures and stray blocks, and on the
-bundled page.
+article: on the written headline sets' pages (tune; the extra tune set; days; the frozen test
+split, reported only), on generated pages with real-paper headline structures and stray
+blocks, and on the bundled page.
 
     python -m benchmarks.layout_recovery --layouts 300 --headline-layouts 8 --seed 1
 """

@@ -38,6 +38,11 @@ KICKER_END_RE = re.compile(
     r"|之际|期间|前夕|[:：])$"
 )
 SUBTITLE_START_RE = re.compile(r"^(?:—|－－|--|一一)")
+# A meeting report's subtitle names who spoke and who chaired (陈刚讲话 吴晓军主持, 市委书记…主持
+# 并讲话).
+PRESIDING_END_RE = re.compile(r"(?:讲话|主持|出席|致辞|参加|陪同)(?:会议|活动)?$")
+# Who acts, named by the body it belongs to: 市气象台, 省市场监管局, 市委常委会.
+_BODY_SUFFIXES = tuple("局 委 厅 院 台 办 部门 中心 政府 会 组 队".split())
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 _SPEECH_VERBS = frozenset(
@@ -335,6 +340,10 @@ def role_features(text: str, evidence: PageEvidence, article: int) -> dict[str, 
         "ends_noun": float(last_flag.startswith("n")),
         "ends_number": float(last_flag.startswith("m")),
         "first_is_speech": float(first_word in _SPEECH_VERBS),
+        # A reporting verb anywhere (市气象台发布寒潮蓝色预警): a kicker naming a source.
+        "reports": float(any(w in _SPEECH_VERBS for w, _ in words)),
+        "opens_body": float(first_word.endswith(_BODY_SUFFIXES) and len(first_word) > 1),
+        "presiding": float(bool(PRESIDING_END_RE.search(text))),
     }
 
 
@@ -343,9 +352,13 @@ def role_features(text: str, evidence: PageEvidence, article: int) -> dict[str, 
 _COMPARED = ("length", "lede_share", "lede_run", "common_run_lede", "digit_count", "phrases")
 
 
-def pair_features(first: dict[str, float], second: dict[str, float]) -> dict[str, float]:
+def pair_features(
+    first: dict[str, float], second: dict[str, float], role_logit: float
+) -> dict[str, float]:
     """Evidence on whether blocks `first`, `second` (their role features, in page order) are
-    kicker + title rather than title + subtitle: each block's features and their differences."""
+    kicker + title rather than title + subtitle: each block's features, their differences, and
+    `role_logit`, what the role model says (log-odds of kicker + title against title +
+    subtitle), which has learnt what a title looks like from every headline."""
     out = {f"first_{k}": v for k, v in first.items()}
     out.update({f"second_{k}": v for k, v in second.items()})
     out.update({f"diff_{k}": first[k] - second[k] for k in _COMPARED})
@@ -354,7 +367,13 @@ def pair_features(first: dict[str, float], second: dict[str, float]) -> dict[str
     out["subject_then_predicate"] = first["opens_subject"] * second["opens_predicate"]
     # A block stating the event, then one adding a figure: title + subtitle.
     out["figure_follows"] = float(second["digits"] > first["digits"])
+    out["role_logit"] = role_logit
     return out
+
+
+def role_pair_logit(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    """Log-odds of kicker + title against title + subtitle from two blocks' role log-probs."""
+    return first[0] + second[1] - first[1] - second[2]
 
 
 # --- decision -------------------------------------------------------------------------------
@@ -374,7 +393,7 @@ def _roles(texts: list[str], p_kicker: float | None, margin: float) -> Headline:
     return Headline(None, first, second)
 
 
-def _sigmoid(x: float) -> float:
+def sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, x))))
 
 
@@ -418,10 +437,10 @@ def assign(
 
     def kicker_prob(i: int, a: int) -> float:
         """Probability that blocks i, i+1 are kicker + title rather than title + subtitle."""
+        logit = role_pair_logit(role(i, a), role(i + 1, a))
         if model.pair is not None:
-            return _sigmoid(model.pair.logit(pair_features(form(i, a), form(i + 1, a))))
-        first, second = role(i, a), role(i + 1, a)
-        return _sigmoid(first[0] + second[1] - first[1] - second[2])
+            logit = model.pair.logit(pair_features(form(i, a), form(i + 1, a), logit))
+        return sigmoid(logit)
 
     @cache
     def group_score(i: int, size: int, a: int) -> float:
