@@ -2,13 +2,14 @@
 
 A page's headline blocks sit in runs between article bodies, out of reading order. Each
 article's headline is a contiguous piece of one run (kicker, title, subtitle in that order);
-a block may belong to no article (a section label, a caption). Two small logistic models,
-fitted by `benchmarks/fit_headlines.py` on written article sets typeset into pages, score the
+a block may belong to no article (a section label, a caption). Small logistic models, fitted
+by `benchmarks/fit_headlines.py` on written article sets typeset into pages, score the
 evidence: `owner` says how likely a block is to head an article (shared rare words, names and
 numbers with its lede and body, where the block sits relative to the body), `roles` how
 likely a block is to be a kicker, title or subtitle (length, phrase spaces, cue words,
-punctuation, digits, overlap with the lede, whether it states an event), which with its
-position in the group decides kicker + title against title + subtitle. A dynamic programme
+punctuation, digits, how it opens and ends, overlap with the lede, whether it states an
+event), and `pair` whether a two-block headline is kicker + title or title + subtitle (both
+blocks' role features, how they compare, and the role model's say). A dynamic programme
 over the runs picks the best assignment. When the roles are not settled the whole headline is
 kept as the title, blocks in page order joined by a space, so it is cited whole.
 """
