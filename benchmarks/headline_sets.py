@@ -22,6 +22,9 @@ REPO = Path(__file__).resolve().parent.parent
 HEADLINES = REPO / "data" / "eval" / "headlines"
 TUNE = HEADLINES / "tune.jsonl"
 DAYS = HEADLINES / "days.jsonl"
+# 60 more articles in 12 pages with varied headline structures, written for issue 10 by a
+# helper who never read the code; tuning data like `tune.jsonl`.
+TUNE_EXTRA = HEADLINES / "tune_extra.jsonl"
 # The frozen test split: measured only to report, never read while fitting or tuning.
 TEST = HEADLINES / "test.jsonl"
 LAYOUT_ARTICLES = REPO / "tests" / "data" / "layout_articles.json"
@@ -33,6 +36,15 @@ _BANNERS = ["要闻", "城事 民生", "综合新闻", "教育 文化"]
 HEADLINE_LAYOUT = Layout(variant_rate=0.5, short_rate=0.25, stray_rate=0.15)
 # Stray blocks on the written pages too: a section label or caption heads no article.
 WRITTEN_LAYOUT = Layout(stray_rate=0.1)
+
+
+def written_pages() -> dict[str, list[Article]]:
+    """The written tuning pages (tune split, extra tune set when present, days), by page key."""
+    pages = dict(load_pages(TUNE))
+    if TUNE_EXTRA.is_file():
+        pages.update({f"extra {k}": v for k, v in load_pages(TUNE_EXTRA).items()})
+    pages.update({f"days {k}": v for k, v in load_pages(DAYS).items()})
+    return pages
 
 
 def load_pages(path: Path) -> dict[str, list[Article]]:

@@ -6,9 +6,9 @@ passages (title as headline, passage split at sentence ends into paragraphs, a m
 byline). Each layout is typeset by `retrieval.typeset` and parsed by `retrieval.layout`.
 
 The headline table (issue 10) scores kicker / title / subtitle and paragraphs article by
-article: on the written headline sets' pages (tune; days; the frozen test split, reported
-only), on generated pages with real-paper headline structures and stray blocks, and on the
-bundled page.
+article: on the written headline sets' pages (tune; the extra tune set; days; the frozen test
+split, reported only), on generated pages with real-paper headline structures and stray
+blocks, and on the bundled page.
 
     python -m benchmarks.layout_recovery --layouts 300 --headline-layouts 8 --seed 1
 """
@@ -30,6 +30,7 @@ from benchmarks.headline_sets import (
     SEED_PAGE,
     TEST,
     TUNE,
+    TUNE_EXTRA,
     WRITTEN_LAYOUT,
     HeadlineCounts,
     load_pages,
@@ -115,6 +116,7 @@ def headline_table(pool: list[Article], layouts: int, seed: int, with_test: bool
     """The headline figures as Markdown rows, one per page set."""
     sets = [
         (f"tune split ({TUNE.name}), {layouts} layouts a page", TUNE),
+        (f"extra tune set ({TUNE_EXTRA.name}), {layouts} layouts a page", TUNE_EXTRA),
         (f"extra days ({DAYS.name}), {layouts} layouts a page", DAYS),
     ]
     if with_test:

@@ -2,13 +2,14 @@
 
 A page's headline blocks sit in runs between article bodies, out of reading order. Each
 article's headline is a contiguous piece of one run (kicker, title, subtitle in that order);
-a block may belong to no article (a section label, a caption). Two small logistic models,
-fitted by `benchmarks/fit_headlines.py` on written article sets typeset into pages, score the
+a block may belong to no article (a section label, a caption). Small logistic models, fitted
+by `benchmarks/fit_headlines.py` on written article sets typeset into pages, score the
 evidence: `owner` says how likely a block is to head an article (shared rare words, names and
 numbers with its lede and body, where the block sits relative to the body), `roles` how
 likely a block is to be a kicker, title or subtitle (length, phrase spaces, cue words,
-punctuation, digits, overlap with the lede, whether it states an event), which with its
-position in the group decides kicker + title against title + subtitle. A dynamic programme
+punctuation, digits, how it opens and ends, overlap with the lede, whether it states an
+event), and `pair` whether a two-block headline is kicker + title or title + subtitle (both
+blocks' role features, how they compare, and the role model's say). A dynamic programme
 over the runs picks the best assignment. When the roles are not settled the whole headline is
 kept as the title, blocks in page order joined by a space, so it is cited whole.
 """
@@ -38,12 +39,22 @@ KICKER_END_RE = re.compile(
     r"|之际|期间|前夕|[:：])$"
 )
 SUBTITLE_START_RE = re.compile(r"^(?:—|－－|--|一一)")
+# A meeting report's subtitle names who spoke and who chaired (陈刚讲话 吴晓军主持, 市委书记…主持
+# 并讲话).
+PRESIDING_END_RE = re.compile(r"(?:讲话|主持|出席|致辞|参加|陪同)(?:会议|活动)?$")
+# Who acts, named by the body it belongs to: 市气象台, 省市场监管局, 市委常委会.
+_BODY_SUFFIXES = tuple("局 委 厅 院 台 办 部门 中心 政府 会 组 队".split())
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _DIGITS_RE = re.compile(r"\d+(?:\.\d+)?")
 _SPEECH_VERBS = frozenset(
     "强调 指出 表示 要求 提出 认为 称 说 透露 介绍 宣布 希望 呼吁 寄语 获悉 通报 发布".split()
 )
 ROLES = ("kicker", "title", "subtitle")
+# jieba part-of-speech flags: a block opening with a verb, preposition or adverb (推进…, 把…,
+# 以…, 扎实推进…) has no subject, as a slogan title after a reporting kicker; one opening with a
+# noun, place, organisation or pronoun (市科技局…, 我市…) names who acts.
+_OPEN_PREDICATE = ("v", "p", "d", "a")
+_OPEN_SUBJECT = ("n", "r", "j")
 # Most blocks one article's headline has (kicker, title, subtitle).
 MAX_GROUP = 3
 
@@ -110,6 +121,9 @@ class HeadlineModel:
     # uncertain.
     uncertain_margin: float
     provenance: str = ""
+    # Kicker + title against title + subtitle for a two-block headline, from both blocks'
+    # features and how they compare (`pair_features`); without it the role model decides.
+    pair: LogisticModel | None = None
 
     def role_logprobs(self, features: dict[str, float]) -> tuple[float, float, float]:
         """Log-probabilities that a block with `features` is a kicker, a title, a subtitle."""
@@ -127,6 +141,7 @@ class HeadlineModel:
             "missing_cost": self.missing_cost,
             "stray_cost": self.stray_cost,
             "uncertain_margin": self.uncertain_margin,
+            **({"pair": self.pair.to_json()} if self.pair else {}),
         }
 
     @classmethod
@@ -140,6 +155,7 @@ class HeadlineModel:
             stray_cost=float(data["stray_cost"]),
             uncertain_margin=float(data["uncertain_margin"]),
             provenance=data.get("provenance", ""),
+            pair=LogisticModel.from_json(data["pair"]) if "pair" in data else None,
         )
 
 
@@ -286,10 +302,13 @@ def _words(text: str) -> tuple[tuple[str, str], ...]:
 
 def role_features(text: str, evidence: PageEvidence, article: int) -> dict[str, float]:
     """What a block's form says about its role: length, phrase spaces, cues, marks, event,
-    and how much of it the lede of `article` repeats."""
+    how it opens and ends, and how much of it the lede of `article` repeats."""
     lede = evidence.ledes[article]
     words = [(w, f) for w, f in _words(text) if f != "x"]
+    first_word, first_flag = words[0] if words else ("", "")
     last_word, last_flag = words[-1] if words else ("", "")
+    flags = [f for _, f in words]
+    verbs = [i for i, f in enumerate(flags) if f.startswith("v")]
     _, lede_share = evidence.shares(text, article)
     chars = "".join(_chars(text))
     return {
@@ -297,19 +316,65 @@ def role_features(text: str, evidence: PageEvidence, article: int) -> dict[str, 
         "lede_run": min(_longest_common_run(text, lede), 12) / 12,
         "digit_count": min(sum(c.isdigit() for c in text), 6) / 6,
         "phrase_space": float(bool(re.search(rf"[{_CJK}] [{_CJK}]", text))),
+        "phrases": min(text.count(" "), 3) / 3,
         "kicker_cue": float(bool(KICKER_END_RE.search(text))),
         "dash": float(bool(SUBTITLE_START_RE.match(text))),
         "comma": float(any(c in text for c in "，、,")),
         "quote": float(any(c in text for c in "“”《》「」")),
         "digits": float(any(c.isdigit() for c in text)),
+        "starts_digit": float(bool(chars) and chars[0].isdigit()),
+        "ends_figure": float(bool(re.search(r"\d[^\d]{0,3}$", text))),
         "lede_share": lede_share,
         "common_run_lede": min(_longest_common_run(text, lede), 12) / max(len(chars), 1),
         "starts_name": float(bool(words) and words[0][1] in ("nr", "nrfg", "nrt")),
+        "opens_predicate": float(first_flag.startswith(_OPEN_PREDICATE)),
+        "opens_subject": float(first_flag.startswith(_OPEN_SUBJECT)),
+        "opens_time": float(first_flag.startswith("t")),
+        "has_verb": float(bool(verbs)),
+        # A verb with an object after it: the block states what was done.
+        "verb_object": float(any(f.startswith(("n", "m")) for f in flags[verbs[0] + 1 :]))
+        if verbs
+        else 0.0,
         "ends_time_clause": float(text.endswith(("时", "后", "中", "上"))),
         "ends_speech": float(last_word in _SPEECH_VERBS),
         "event": float(last_flag.startswith("v") and last_word not in _SPEECH_VERBS),
         "ends_noun": float(last_flag.startswith("n")),
+        "ends_number": float(last_flag.startswith("m")),
+        "first_is_speech": float(first_word in _SPEECH_VERBS),
+        # A reporting verb anywhere (市气象台发布寒潮蓝色预警): a kicker naming a source.
+        "reports": float(any(w in _SPEECH_VERBS for w, _ in words)),
+        "opens_body": float(first_word.endswith(_BODY_SUFFIXES) and len(first_word) > 1),
+        "presiding": float(bool(PRESIDING_END_RE.search(text))),
     }
+
+
+# How the two blocks of a two-block headline compare; each is the first block's value less the
+# second's, so the pair model reads which of the two is the title.
+_COMPARED = ("length", "lede_share", "lede_run", "common_run_lede", "digit_count", "phrases")
+
+
+def pair_features(
+    first: dict[str, float], second: dict[str, float], role_logit: float
+) -> dict[str, float]:
+    """Evidence on whether blocks `first`, `second` (their role features, in page order) are
+    kicker + title rather than title + subtitle: each block's features, their differences, and
+    `role_logit`, what the role model says (log-odds of kicker + title against title +
+    subtitle), which has learnt what a title looks like from every headline."""
+    out = {f"first_{k}": v for k, v in first.items()}
+    out.update({f"second_{k}": v for k, v in second.items()})
+    out.update({f"diff_{k}": first[k] - second[k] for k in _COMPARED})
+    out["first_longer"] = float(first["length"] > second["length"])
+    # A reporting block naming who acts, then a subject-less slogan: kicker + title.
+    out["subject_then_predicate"] = first["opens_subject"] * second["opens_predicate"]
+    # A block stating the event, then one adding a figure: title + subtitle.
+    out["figure_follows"] = float(second["digits"] > first["digits"])
+    out["role_logit"] = role_logit
+    return out
+
+
+def role_pair_logit(first: tuple[float, float, float], second: tuple[float, float, float]) -> float:
+    """Log-odds of kicker + title against title + subtitle from two blocks' role log-probs."""
+    return first[0] + second[1] - first[1] - second[2]
 
 
 # --- decision -------------------------------------------------------------------------------
@@ -329,7 +394,7 @@ def _roles(texts: list[str], p_kicker: float | None, margin: float) -> Headline:
     return Headline(None, first, second)
 
 
-def _sigmoid(x: float) -> float:
+def sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, x))))
 
 
@@ -361,19 +426,22 @@ def assign(
         sorted(range(n), key=lambda a, i=i: -owner[i][a])[:keep] for i in range(len(blocks))
     ]
 
-    role_cache: dict[tuple[int, int], tuple[float, float, float]] = {}
+    @cache
+    def form(i: int, a: int) -> dict[str, float]:
+        """Block i's role features, were it article a's."""
+        return role_features(blocks[i].text, evidence, a)
 
+    @cache
     def role(i: int, a: int) -> tuple[float, float, float]:
         """Block i's kicker / title / subtitle log-probabilities, were it article a's."""
-        if (i, a) not in role_cache:
-            features = role_features(blocks[i].text, evidence, a)
-            role_cache[(i, a)] = model.role_logprobs(features)
-        return role_cache[(i, a)]
+        return model.role_logprobs(form(i, a))
 
     def kicker_prob(i: int, a: int) -> float:
         """Probability that blocks i, i+1 are kicker + title rather than title + subtitle."""
-        first, second = role(i, a), role(i + 1, a)
-        return _sigmoid(first[0] + second[1] - first[1] - second[2])
+        logit = role_pair_logit(role(i, a), role(i + 1, a))
+        if model.pair is not None:
+            logit = model.pair.logit(pair_features(form(i, a), form(i + 1, a), logit))
+        return sigmoid(logit)
 
     @cache
     def group_score(i: int, size: int, a: int) -> float:

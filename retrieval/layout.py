@@ -56,12 +56,15 @@ _LEAD = (
 # `本报讯（记者 施翔）`, `新华社西宁8月21日电（记者 张三、李四）`, `（通讯员 王五）`, `本报北京讯`.
 _BYLINE_RE = re.compile(
     rf"^(?P<lead>{_LEAD})?[ \u3000]*(?P<paren>（[ \u3000]*{_ROLE}[^（）]{{0,40}}）)"
-    rf"|^(?P<lead_only>{_LEAD})(?=[ \u3000])"
+    rf"|^(?P<lead_only>{_LEAD})(?=[ \u3000]|$)"
 )
 # A name: two to four characters, or a transliterated one joined by · (阿不都·热合曼).
 _NAME = r"(?:[\u4e00-\u9fff]{1,6}·)*[\u4e00-\u9fff]{2,4}"
-# `本报记者 张三 李四`, alone on its line or followed by a space and the text.
-_STAFF_BYLINE_RE = re.compile(rf"^本报记者((?:[ \u3000、]+{_NAME})+)(?=[ \u3000]|$)")
+# `本报记者 张三 李四`, alone on its line or followed by a space and the text; `记者 张三 报道`.
+_STAFF_BYLINE_RE = re.compile(
+    rf"^(?:本报记者((?:[ \u3000、]+{_NAME})+)|记者((?:[ \u3000、]+{_NAME})+)[ \u3000]+报道)"
+    rf"(?=[ \u3000]|$)"
+)
 _ROLE_RE = re.compile(_ROLE)
 _NAME_RE = re.compile(rf"^{_NAME}$")
 
@@ -176,7 +179,8 @@ def parse_byline(text: str) -> tuple[str, list[str], str] | None:
     """Split `text` into (byline, reporters, rest) if it opens with a byline, else None."""
     match = _STAFF_BYLINE_RE.match(text)
     if match:
-        names = re.split(r"[ \u3000、]+", match.group(1).strip(" \u3000、"))
+        found = match.group(1) or match.group(2)
+        names = re.split(r"[ \u3000、]+", found.strip(" \u3000、"))
         return _normalise_byline(match.group(0)), names, text[match.end() :]
     match = _BYLINE_RE.match(text)
     if not match:

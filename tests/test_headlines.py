@@ -142,10 +142,11 @@ def test_phrase_space_in_a_headline_is_kept():
     assert page.articles[0].title == "二期工程下月开通 新增车站8座"
 
 
-def test_uncertain_roles_keep_the_whole_headline_and_cite_it_whole():
+@pytest.mark.parametrize("pair", [None, LogisticModel(0.0, {})])
+def test_uncertain_roles_keep_the_whole_headline_and_cite_it_whole(pair):
     """With roles the evidence cannot tell apart, the title is the whole headline in order."""
     flat = {role: LogisticModel(0.0, {}) for role in ("kicker", "title", "subtitle")}
-    model = replace(default_model(), roles=flat, uncertain_margin=0.1)
+    model = replace(default_model(), roles=flat, pair=pair, uncertain_margin=0.1)
     page = parse_page(
         _page(_body(*METRO), "市交通运输局发布消息", "地铁1号线二期工程下月开通"), model
     )
@@ -157,6 +158,34 @@ def test_uncertain_roles_keep_the_whole_headline_and_cite_it_whole():
     )
     ref = ArticleRef(1, article.title, article.kicker, article.subtitle, ["马骏"], None, None)
     assert source_html(ref).startswith("来源：《市交通运输局发布消息 地铁1号线二期工程下月开通》")
+
+
+def test_pair_model_reading_inside_the_margin_is_cited_whole_and_outside_it_decides():
+    """The pair model's kicker + title probability decides a two-block headline: near even
+    (within the margin) it is cited whole, else read as the model says, whatever the roles."""
+    blocks = _page(_body(*HOUSING), "聚焦民生实事", "老旧小区改造跑出加速度")
+
+    def read(bias: float, margin: float) -> tuple[str | None, str, str | None]:
+        model = replace(default_model(), pair=LogisticModel(bias, {}), uncertain_margin=margin)
+        return _headlines(parse_page(blocks, model))[0]
+
+    assert read(3.0, 0.1) == ("聚焦民生实事", "老旧小区改造跑出加速度", None)
+    assert read(-3.0, 0.1) == (None, "聚焦民生实事", "老旧小区改造跑出加速度")
+    assert read(0.2, 0.1) == (None, "聚焦民生实事 老旧小区改造跑出加速度", None)
+    assert read(0.2, 0.0) == ("聚焦民生实事", "老旧小区改造跑出加速度", None)
+
+
+def test_a_meeting_report_names_who_spoke_in_its_subtitle():
+    """A short block naming who spoke and chaired, after a long title, is its subtitle."""
+    meeting = (
+        "本报讯（记者 李娜）",
+        [
+            "8月21日，全市科技创新大会在西宁召开，会议表彰了2023年度市科学技术奖获奖者。",
+            "市长王东讲话，副市长李强主持会议。",
+        ],
+    )
+    page = parse_page(_page(_body(*meeting), "全市科技创新大会召开", "王东讲话 李强主持"))
+    assert _headlines(page) == [(None, "全市科技创新大会召开", "王东讲话 李强主持")]
 
 
 def test_shipped_model_says_how_it_was_fitted():

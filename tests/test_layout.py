@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from retrieval.layout import (
     parse_byline,
     parse_page,
 )
+from retrieval.models import Article
+from retrieval.typeset import typeset_page
 
 SEED_ARTICLES = Path(__file__).parent / "data" / "seed_articles.json"
 FIELDS = ("title", "kicker", "subtitle", "reporters", "byline", "paragraphs")
@@ -195,6 +198,10 @@ def test_join_lines_restores_the_space_of_a_break_inside_latin_text():
         ("本报记者 张三 李四", "本报记者 张三 李四", ["张三", "李四"]),
         ("本报讯（记者 阿不都·热合曼）近日", "本报讯（记者 阿不都·热合曼）", ["阿不都·热合曼"]),
         ("本报讯 记者从市供热办获悉", "本报讯", []),
+        # A dateline or a reporter's line alone on its line, the text starting on the next.
+        ("新华社北京9月1日电", "新华社北京9月1日电", []),
+        ("记者 张文博 报道", "记者 张文博 报道", ["张文博"]),
+        ("记者 张文博 李华 报道", "记者 张文博 李华 报道", ["张文博", "李华"]),
     ],
 )
 def test_byline_forms_give_byline_and_reporters(text, byline, reporters):
@@ -210,6 +217,8 @@ def test_byline_forms_give_byline_and_reporters(text, byline, reporters):
         "（记者从现场发回的报道）",
         "本报讯是本报的栏目",
         "据新华社报道，",
+        "记者张文博报道称",
+        "新华社北京9月1日电称",
     ],
 )
 def test_text_that_is_not_a_byline_is_not_taken_for_one(text):
@@ -318,3 +327,17 @@ def test_sentence_tail_ending_in_an_exclamation_mark_after_a_column_break_stays_
     )
     assert page.articles[0].paragraphs == [f"{FULL[:10]}{FULL}大家都来参加吧！"]
     assert page.articles[0].title == "标题甲"
+
+
+@pytest.mark.parametrize("byline", ["新华社北京9月1日电", "记者 张文博 报道"])
+def test_article_opened_by_a_byline_alone_on_its_line_is_its_own(byline):
+    """A dateline or `记者 X 报道` on its own line starts an article; it is not body text."""
+    first = Article("湟水河畔新增3处亲水平台", ["湟水河畔新增3处亲水平台，总面积约2000平方米。"])
+    first.byline = "本报讯（记者 韩璐）"
+    second = Article("全国冬小麦播种基本结束", ["记者从农业农村部获悉，全国冬小麦播种基本结束。"])
+    second.byline = byline
+    page = parse_page(typeset_page([first, second], random.Random(3)))
+    assert [(a.title, a.paragraphs, a.byline) for a in page.articles] == [
+        (first.title, first.paragraphs, first.byline),
+        (second.title, second.paragraphs, byline),
+    ]
