@@ -1030,13 +1030,14 @@ def _answer_span(
         if heads:
             best = max(heads, key=lambda c: _closeness(c, gap_span, anchors))
             # A sure filler ending in that phrase is the fuller answer (灵活多变的网前战术), unless
-            # it opens with a verb: 哪个园区 is 南川工业园区, not 深入南川工业园区.
+            # it opens with a verb or a function word: 哪个园区 is 南川工业园区, not
+            # 深入南川工业园区; 哪种花 is 丁香花, not 上丁香花.
             filler = _stripped(gap_span) if gap_span and gap_span.sure else None
             if (
                 filler
                 and filler.start <= best.start
                 and filler.end == best.end
-                and not _opens_with_verb(filler.text)
+                and not _opens_with_function_word(filler.text)
             ):
                 return filler
             return best
@@ -1095,10 +1096,14 @@ def _nouns_only(text: str) -> bool:
     )
 
 
-def _opens_with_verb(text: str) -> bool:
-    """Whether the text's first jieba word is a verb."""
+# Verbs, prepositions, localisers (上, 中), adverbs, conjunctions and particles: no phrase's start.
+_FUNCTION_FLAGS = ("v", "p", "f", "d", "c", "u")
+
+
+def _opens_with_function_word(text: str) -> bool:
+    """Whether the text's first jieba word is a verb or a function word."""
     first = next(iter(posseg.cut(text)), None)
-    return first is not None and first.flag.startswith("v")
+    return first is not None and first.flag.startswith(_FUNCTION_FLAGS)
 
 
 def _after_echo(span: Span, words: list[str]) -> Span:

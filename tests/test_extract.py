@@ -296,3 +296,8 @@ def test_a_change_is_answered_by_where_it_came_to_unless_the_earlier_state_is_as
 ):
     sentence = "工程完工后，湿地公园内监测到的鸟类已由修复前的96种增加到118种。"
     assert short_answer(question, sentence) == expected
+
+
+def test_a_named_phrase_does_not_start_with_a_localiser():
+    sentence = "完赛奖牌的设计灵感汲取自西宁市花丁香花，奖牌上丁香花图案与地标性建筑巧妙结合。"
+    assert short_answer("完赛奖牌用了哪种花的图案", sentence) == "丁香花"
