@@ -301,3 +301,8 @@ def test_a_change_is_answered_by_where_it_came_to_unless_the_earlier_state_is_as
 def test_a_named_phrase_does_not_start_with_a_localiser():
     sentence = "完赛奖牌的设计灵感汲取自西宁市花丁香花，奖牌上丁香花图案与地标性建筑巧妙结合。"
     assert short_answer("完赛奖牌用了哪种花的图案", sentence) == "丁香花"
+
+
+def test_a_filler_holding_one_quoted_term_is_named_by_it():
+    sentence = "奖牌上丁香花图案与地标性建筑“共字桥”巧妙结合，展现出独特的地域文化韵味。"
+    assert short_answer("西宁半马奖牌里的地标是什么", sentence) == "共字桥"
