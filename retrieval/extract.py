@@ -1069,11 +1069,13 @@ def _answer_span(
         text = gap_span.text.strip(_PUNCT)
         # A filler that ends in a quotation, before the asked noun if it holds it, or before a
         # noun or two that the quotation names with it, is named by it: 彰显了“…” / 落实“…” /
-        # 第三届“青海学者”称号 (什么称号) / 打造“1+3+X”绿色|产业体系 (产业体系叫什么).
+        # 第三届“青海学者”称号 (什么称号) / 打造“1+3+X”绿色|产业体系 (产业体系叫什么) /
+        # “…”的赛事|主题 (主题是什么).
         head = question_words(question[qt.end :])[:1]
         end = len(gap_span.text) - (len(head[0]) if head and text.endswith(head[0]) else 0)
         if inner and (
-            inner[-1].end >= end - 1 or _nouns_only(gap_span.text[inner[-1].end + 1 : end])
+            inner[-1].end >= end - 1
+            or _nouns_only(gap_span.text[inner[-1].end + 1 : end].removeprefix("的"))
         ):
             last = inner[-1]
             return Span(gap_span.start + last.start, gap_span.start + last.end, last.text)

@@ -306,3 +306,8 @@ def test_a_named_phrase_does_not_start_with_a_localiser():
 def test_a_filler_holding_one_quoted_term_is_named_by_it():
     sentence = "奖牌上丁香花图案与地标性建筑“共字桥”巧妙结合，展现出独特的地域文化韵味。"
     assert short_answer("西宁半马奖牌里的地标是什么", sentence) == "共字桥"
+
+
+def test_a_quotation_before_de_and_the_asked_noun_names_it():
+    sentence = "可爱的雪豹形象彰显了“相约清凉西宁，试与雪豹赛跑”的赛事主题。"
+    assert short_answer("今年西宁半马的主题是什么？", sentence) == "相约清凉西宁，试与雪豹赛跑"
