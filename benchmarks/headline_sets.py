@@ -25,6 +25,9 @@ DAYS = HEADLINES / "days.jsonl"
 # 60 more articles in 12 pages with varied headline structures, written for issue 10 by a
 # helper who never read the code; tuning data like `tune.jsonl`.
 TUNE_EXTRA = HEADLINES / "tune_extra.jsonl"
+# 40 more articles in 8 pages, written apart from the code after the pair model was built:
+# measured once to choose between it and the role model alone (BENCHMARKS.md), never fitted on.
+VALIDATION = HEADLINES / "validation.jsonl"
 # The frozen test split: measured only to report, never read while fitting or tuning.
 TEST = HEADLINES / "test.jsonl"
 LAYOUT_ARTICLES = REPO / "tests" / "data" / "layout_articles.json"

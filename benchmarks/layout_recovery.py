@@ -31,6 +31,7 @@ from benchmarks.headline_sets import (
     TEST,
     TUNE,
     TUNE_EXTRA,
+    VALIDATION,
     WRITTEN_LAYOUT,
     HeadlineCounts,
     load_pages,
@@ -118,6 +119,7 @@ def headline_table(pool: list[Article], layouts: int, seed: int, with_test: bool
         (f"tune split ({TUNE.name}), {layouts} layouts a page", TUNE),
         (f"extra tune set ({TUNE_EXTRA.name}), {layouts} layouts a page", TUNE_EXTRA),
         (f"extra days ({DAYS.name}), {layouts} layouts a page", DAYS),
+        (f"validation set ({VALIDATION.name}), {layouts} layouts a page", VALIDATION),
     ]
     if with_test:
         sets.append((f"frozen test split ({TEST.name}), {layouts} layouts a page", TEST))
