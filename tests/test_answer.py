@@ -478,6 +478,7 @@ def test_a_run_of_one_particle_is_not_a_content_word():
         ("半马的冠名商", "organization", "是哪家"),
         ("老旧小区改造计划数量？", "number", "是多少"),
         ("图书馆暑期借阅量", "number", "是多少"),
+        ("湿地公园鸟类种数", "number", "是多少"),
         ("比赛地点", "place", "在哪里"),
     ],
 )
