@@ -920,6 +920,18 @@ _CHANGE_QUESTION = re.compile(rf"[比较].{{0,10}}(?:{_CHANGE})|(?:{_CHANGE})了
 _CHANGE_BEFORE = re.compile(rf"(?:{_CHANGE})了?(?:约|近|超过)?$")
 
 
+def _without_title(listed: Span, names: list[str]) -> Span:
+    """A list of people without the title written before its first name (副省长|杨志文、刘超):
+    the names answer 谁, the title is the question's own (哪两位副省长)."""
+    first = re.split(r"、|和|及|与|以及", listed.text, maxsplit=1)[0]
+    for name in names:
+        title = first[: len(first) - len(name)]
+        if first.endswith(name) and title and _ROLE_END.search(title):
+            cut = len(title)
+            return Span(listed.start + cut, listed.end, listed.text[cut:])
+    return listed
+
+
 # A question about the state before a change (以前, 修复前, 最初 …).
 _EARLIER_QUESTION = re.compile(r"前|原来|原先|过去|此前|最初|起初|当初|之前")
 # 由/从 A … (增加|提升 …)到/至 B: A is where a change started.
@@ -1044,6 +1056,8 @@ def _answer_span(
     if candidates and qt.qtype in ("person", "place", "organization"):
         # A name inside a list answers with the list (李勉、马燧 together).
         lists = enumerations(sentence)
+        if qt.qtype == "person":
+            lists = [_without_title(e, [c.text for c in candidates]) for e in lists]
         candidates = [
             next((e for e in lists if c.text in re.split(r"、|和|及|与|以及", e.text)), c)
             for c in candidates

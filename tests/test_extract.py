@@ -311,3 +311,9 @@ def test_a_filler_holding_one_quoted_term_is_named_by_it():
 def test_a_quotation_before_de_and_the_asked_noun_names_it():
     sentence = "可爱的雪豹形象彰显了“相约清凉西宁，试与雪豹赛跑”的赛事主题。"
     assert short_answer("今年西宁半马的主题是什么？", sentence) == "相约清凉西宁，试与雪豹赛跑"
+
+
+def test_a_list_of_people_answers_without_the_title_before_it():
+    sentence = ("会上，副省长杨志文、刘超分别宣读《关于授予赵新全等5人第三届“青海学者”称号的决定》"
+                "《关于2023年度青海省科学技术奖励的决定》。")
+    assert short_answer("谁宣读了青海学者和科技奖励的决定", sentence) == "杨志文、刘超"
