@@ -163,7 +163,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
     return minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x
 
 
-def _commit() -> str:
+def commit() -> str:
+    """The checkout's short commit, for a fitted model's provenance."""
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                               text=True, check=True).stdout.strip()
@@ -274,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
     provenance = {
         "command": "python -m benchmarks.fit_answerer" + "".join(
             f" {a}" for a in (argv if argv is not None else sys.argv[1:])),
-        "commit": _commit(),
+        "commit": commit(),
         "data": [p.name for p in args.squad if p.is_file()]
         + ["the tune split of data/eval/questions*.jsonl"],
         "questions": {s: sum(e.source == s for e in examples)

@@ -30,7 +30,6 @@ import argparse
 import hashlib
 import json
 import random
-import subprocess
 import sys
 from pathlib import Path
 
@@ -38,6 +37,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
+from benchmarks.fit_answerer import commit
 from retrieval.evaluate import load_gold, split_of
 from retrieval.intent import INTENTS, Frames, features, read_frames
 from retrieval.intent_model import MODEL_FILE, Model
@@ -104,14 +104,6 @@ def _keep(names: list[str], groups: tuple[str, ...]) -> list[str]:
 
 def _share(right: list[bool]) -> str:
     return f"{sum(right)}/{len(right)} = {sum(right) / len(right):.3f}"
-
-
-def _commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -192,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     model = fit([(_keep(names[q], groups), pooled[q]) for q in questions], l2)
     provenance = {
         "command": "python -m benchmarks.fit_intents " + " ".join(sys.argv[1:]),
-        "commit": _commit(),
+        "commit": commit(),
         "data": digests,
         "questions": len(questions),
         "features": list(groups),

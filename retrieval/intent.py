@@ -300,19 +300,10 @@ def masked_frame(question: str) -> str:
 
 
 def _name_like(word: str) -> bool:
-    """A word that reads as a person's name, more strictly than `is_person_name`: tagged as a
-    name, a surname and one or two characters, or a word of characters the dictionary cannot
-    join (才让卓玛, 阿贝贝); never a role or a phrase."""
-    if _ROLE_NOUN.search(word) or not 2 <= len(word) <= 5 or _NOT_NAME.search(word):
-        return False
-    tag = _word_tags().get(word)
-    if tag is not None:
-        return tag.startswith("nr")
-    compound = word[:2] in _COMPOUND_SURNAMES
-    given = word[2:] if compound else word[1:]
-    if (compound or word[0] in _SURNAMES) and 1 <= len(given) <= 2:
-        return True
-    return all(len(piece) == 1 for piece in _cut(word))
+    """A word that reads as a person's name, more strictly than `is_person_name`: at most five
+    characters, and when the dictionary does not know it, made of no known word at all
+    (才让卓玛, 阿贝贝); never a role or a phrase."""
+    return is_person_name(word, strict=True)
 
 
 _ASKS_PERSON = re.compile(_PERSON_ASK)
@@ -349,11 +340,13 @@ def _profile_name(question: str) -> str | None:
     return name if is_person_name(name) else None
 
 
-def is_person_name(word: str) -> bool:
+def is_person_name(word: str, strict: bool = False) -> bool:
     """A person's name: a word jieba tags as one, or a word its dictionary does not know (a
     surname and a given name, a transliteration: 阿贝贝, 才让卓玛); never a role or a common
-    noun (冠军, 市委书记) and never a phrase (半马的冠军)."""
-    if _ROLE_NOUN.search(word) or not 2 <= len(word) <= 6 or _NOT_NAME.search(word):
+    noun (冠军, 市委书记) and never a phrase (半马的冠军). `strict`: at most five characters,
+    and an unknown word only when jieba cuts it into single characters throughout."""
+    longest = 5 if strict else 6
+    if _ROLE_NOUN.search(word) or not 2 <= len(word) <= longest or _NOT_NAME.search(word):
         return False
     tag = _word_tags().get(word)
     if tag is not None:
@@ -363,7 +356,8 @@ def is_person_name(word: str) -> bool:
     if (compound or word[0] in _SURNAMES) and 1 <= len(given) <= 2:
         return True
     # Unknown to the dictionary and not made of known words: a name (多杰才让, 基普罗蒂奇).
-    return any(len(piece) == 1 for piece in _cut(word))
+    single = [len(piece) == 1 for piece in _cut(word)]
+    return all(single) if strict else any(single)
 
 
 def _cut(word: str, hmm: bool = False) -> list[str]:
