@@ -191,10 +191,21 @@ _ASKED_BY_NOUN = [
 _TRAILING = "？?。！!，, "
 
 
+# Colloquial question words as the written ones the rules know (啥时候 → 什么时候, 咋 → 怎么).
+_COLLOQUIAL = [
+    (re.compile(r"啥时候|啥时|多会儿|多咱"), "什么时候"),
+    (re.compile(r"啥"), "什么"),
+    (re.compile(r"咋"), "怎么"),
+]
+
+
 def as_question(question: str) -> str:
-    """A (normalised) keyword query without a question word, ending in a noun that names what
-    it asks for, as the question it stands for (推进会日期 → 推进会日期是哪天); any other
-    question as it is."""
+    """A (normalised) question in the written words the rules know: colloquial question words
+    as written ones (半马啥时候开跑 → 半马什么时候开跑), and a keyword query without a question
+    word, ending in a noun that names what it asks for, as the question it stands for
+    (推进会日期 → 推进会日期是哪天); any other question as it is."""
+    for pattern, written in _COLLOQUIAL:
+        question = pattern.sub(written, question)
     bare = question.rstrip(_TRAILING)
     if not bare or classify(bare).has_gap:
         return question

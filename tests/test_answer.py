@@ -495,3 +495,15 @@ def test_a_question_with_its_own_question_word_or_no_asked_noun_is_left_as_it_is
 
 def test_a_keyword_query_gets_a_short_answer(searcher):
     assert answer("青海省科学技术重大贡献奖得主", searcher).answer == "潘彤"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("半马啥时候开跑", "8月25日7时30分"),  # 啥时候: a time, not 'other'
+        ("科技大会在啥地方开的", "西宁"),
+        ("啥人主持的全省科学技术大会", "吴晓军"),
+    ],
+)
+def test_colloquial_question_words_ask_what_the_written_ones_ask(searcher, question, expected):
+    assert answer(question, searcher).answer == expected
