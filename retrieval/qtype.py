@@ -161,6 +161,8 @@ def classify(question: str) -> QuestionType:
             bound = "start" if _START.search(after) else "end" if _END.search(after) else None
         if noun is None and _NOUN_AFTER.match(word):
             noun = asked_noun(question[m.end(1) :])
+        if qtype == "other" and _asks_a_persons_name(question, m.start(1)):
+            qtype = "person"
         return QuestionType(
             qtype, m.start(1), m.end(1), unit, noun, descriptive, plural, units, grain, bound
         )
@@ -213,6 +215,19 @@ def as_question(question: str) -> str:
         if pattern.search(bare):
             return bare + ask
     return question
+
+
+# 冠军叫什么名字 / 那位书记叫啥: the name of someone named by a role is a person's name.
+_NAME_ASK = re.compile(r"(?:叫|是)?什么(?:名字)?")
+_PERSON_ROLE = re.compile(
+    rf"(?:{_PERSON_NOUNS}|冠军|亚军|季军|第[一二三]名|书记|市长|省长|局长|主任|校长|院长|主席|"
+    r"负责人|获得者|得主|主持人|发言人)的?(?:叫|是)?$"
+)
+
+
+def _asks_a_persons_name(question: str, at: int) -> bool:
+    """Whether the question word at `at` asks what a person named by a role is called."""
+    return bool(_NAME_ASK.match(question, at) and _PERSON_ROLE.search(question[:at]))
 
 
 def asked_noun(rest: str) -> str | None:

@@ -507,3 +507,16 @@ def test_a_keyword_query_gets_a_short_answer(searcher):
 )
 def test_colloquial_question_words_ask_what_the_written_ones_ask(searcher, question, expected):
     assert answer(question, searcher).answer == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("男子冠军叫什么名字", "person"),
+        ("那位省委书记叫什么", "person"),
+        ("这个园区叫什么名字", "other"),  # a thing's name
+        ("冠军获得了什么奖", "other"),
+    ],
+)
+def test_the_name_of_someone_named_by_a_role_is_a_persons_name(question, qtype):
+    assert classify(question).qtype == qtype
