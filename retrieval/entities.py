@@ -55,6 +55,11 @@ def entity_spans(qtype: str, sentence: str) -> list[tuple[int, int]]:
     return [(start, end) for start, end, t in _tagged(sentence) if t == tag]
 
 
+def common_words(sentence: str) -> list[tuple[int, int]]:
+    """Offsets of the words LAC tags as common nouns (n) in a simplified sentence."""
+    return [(start, end) for start, end, t in _tagged(sentence) if t == "n"] if sentence else []
+
+
 def forget() -> None:
     """Drop the cached taggings, so a benchmark times the tagger rather than the cache."""
     _tagged.cache_clear()

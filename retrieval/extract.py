@@ -539,7 +539,11 @@ def typed_candidates(qtype: str, sentence: str, *, tagged: bool = False) -> list
     found = finder(sentence, tagged)
     if tagged:
         if qtype == "person":
-            found = [_from_role(sentence, c) for c in found]
+            # jieba's dictionary tags some common words as names (马拉松); a rule's name inside
+            # a longer word LAC reads as a common noun (半程马拉松) is none.
+            nouns = entities.common_words(sentence)
+            found = [_from_role(sentence, c) for c in found if not any(
+                a <= c.start and c.end <= b and b - a > c.end - c.start for a, b in nouns)]
         found += [
             Span(a, b, sentence[a:b])
             for a, b in entities.entity_spans(qtype, sentence)
@@ -857,7 +861,8 @@ def _anchors(
     """The anchors the gap lies between: of the places the left words stand, the one closing
     the tightest gap with a right word (计划改造|老旧小区126个 rather than a later lone 改造;
     奖励大会|在西宁|召开 rather than 科学技术大会 at the sentence's start); with no right word
-    after any, their run written together, else the last occurrence of the nearest word."""
+    after any, their run written together, else the occurrence of the nearest word with most
+    of the question's other words before it, the last of those."""
     run, words = _left_anchors(sentence, left_words)
     lefts = ([run] if run else []) + words
     pairs = [(left, _right_anchor(sentence, right_words, left[1])) for left in lefts]
@@ -865,8 +870,18 @@ def _anchors(
     if bounded:
         return min(bounded, key=lambda pair: pair[1][0] - pair[0][1])
     if lefts:
-        return run or max(words), None
+        return run or max(words, key=lambda w: (_context_words(sentence, w, left_words), w)), None
     return None, _right_anchor(sentence, right_words, 0)
+
+
+_CONTEXT_SPAN = 10  # characters before an anchor where the question's other words may stand
+
+
+def _context_words(sentence: str, anchor: tuple[int, int, int], words: list[str]) -> int:
+    """How many of the question's words stand just before an anchor (男子半程马拉松|冠军 for
+    男子冠军 against 女子半程马拉松|冠军): of several places of one word, the question's."""
+    before = sentence[max(0, anchor[0] - _CONTEXT_SPAN) : anchor[0]]
+    return sum(1 for w in words if w and w in before)
 
 
 def _skip_echo(left: str, right: str, sentence: str, start: int, end: int) -> tuple[int, int]:

@@ -317,3 +317,15 @@ def test_a_list_of_people_answers_without_the_title_before_it():
     sentence = ("会上，副省长杨志文、刘超分别宣读《关于授予赵新全等5人第三届“青海学者”称号的决定》"
                 "《关于2023年度青海省科学技术奖励的决定》。")
     assert short_answer("谁宣读了青海学者和科技奖励的决定", sentence) == "杨志文、刘超"
+
+
+def test_a_common_word_jieba_tags_as_a_name_is_no_name():
+    sentence = ("肯尼亚选手基普罗蒂奇以1小时03分41秒的成绩夺得男子半程马拉松冠军，"
+                "女子半程马拉松冠军由青海选手才让卓玛获得。")
+    names = [s.text for s in typed_candidates("person", sentence, tagged=True)]
+    assert "马拉松" not in names and "基普罗蒂奇" in names
+
+
+def test_of_several_places_of_the_nearest_word_the_gap_follows_the_questions():
+    sentence = "男子半程马拉松冠军为甲队，女子半程马拉松冠军为乙队。"
+    assert short_answer("男子冠军是哪个队", sentence) == "甲队"
