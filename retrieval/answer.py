@@ -2,10 +2,11 @@
 
 One `answer()` serves the console, Telegram and the evaluation. Steps:
 1. `read`: normalise the question (traditional → simplified …), cut it to 500 characters,
-   read a keyword query as the question it stands for (推进会日期 → 推进会日期是哪天),
-   classify it (`retrieval.qtype`); a follow-up (那在哪里开赛？) borrows the previous
-   question's topic words (`Conversation`); retrieve paragraphs (BM25) and list every
-   sentence of the best articles as a candidate;
+   read colloquial question words as written ones and a keyword query as the question it
+   stands for (`qtype.as_question`: 啥时候 → 什么时候, 推进会日期 → 推进会日期是哪天), classify
+   it (`retrieval.qtype`); a follow-up (那在哪里开赛？) borrows the previous question's topic
+   words (`Conversation`); retrieve paragraphs (BM25) and list every sentence of the best
+   articles as a candidate;
 2. `rank`: each candidate's features (`retrieval.features`: overlaps whole, by thesaurus and
    by short form, BM25 scores, the question's form around its question word, an answer of the
    asked type, dates, verbatim runs) scored by the fitted model (`retrieval.ranker`, weights in

@@ -935,10 +935,14 @@ _CHANGE_QUESTION = re.compile(rf"[比较].{{0,10}}(?:{_CHANGE})|(?:{_CHANGE})了
 _CHANGE_BEFORE = re.compile(rf"(?:{_CHANGE})了?(?:约|近|超过)?$")
 
 
+# Between the items of a list: 李勉、马燧 / 杨志文和刘超.
+_ITEM_SEPARATOR = re.compile(r"、|和|及|与|以及")
+
+
 def _without_title(listed: Span, names: list[str]) -> Span:
     """A list of people without the title written before its first name (副省长|杨志文、刘超):
     the names answer 谁, the title is the question's own (哪两位副省长)."""
-    first = re.split(r"、|和|及|与|以及", listed.text, maxsplit=1)[0]
+    first = _ITEM_SEPARATOR.split(listed.text, maxsplit=1)[0]
     for name in names:
         title = first[: len(first) - len(name)]
         if first.endswith(name) and title and _ROLE_END.search(title):
@@ -1074,7 +1078,7 @@ def _answer_span(
         if qt.qtype == "person":
             lists = [_without_title(e, [c.text for c in candidates]) for e in lists]
         candidates = [
-            next((e for e in lists if c.text in re.split(r"、|和|及|与|以及", e.text)), c)
+            next((e for e in lists if c.text in _ITEM_SEPARATOR.split(e.text)), c)
             for c in candidates
         ]
     if candidates:

@@ -1,10 +1,11 @@
 """What a reader wants of a newspaper's bot: the day's headlines, the reports on a topic, who
 someone is, what a report says, or a fact (the answering core).
 
-Rules, measured on data/eval/intent_tune.jsonl, intent_tune_extra.jsonl (written apart from the
-code) and intent_generated.jsonl (reader frames × topics × polite wrappers), and reported on
-intent_test.jsonl (questions written by people who read only the articles); a logistic model over
-the question's frame measured no better under cross-validation (benchmarks/intent_models.py).
+Rules read a question's frames; a fitted logistic model over those frames and the question's
+masked n-grams (`retrieval.intent_model`, `python -m benchmarks.fit_intents`) chooses the kind.
+Fitted on data/eval/intent_tune.jsonl, intent_tune_extra.jsonl (written apart from the code)
+and intent_generated.jsonl (reader frames × topics × polite wrappers); reported on
+intent_test.jsonl (questions written by people who read only the articles).
 A question is read without its polite wrapping (你好，请问…，谢谢). A question asking for news
 (有什么新闻, 的报道, 报道了什么) is a digest when nothing but time words and filler remain
 around its frame, else a list of articles about what remains; 谁/什么职务 after a person's

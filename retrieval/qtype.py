@@ -173,6 +173,9 @@ def classify(question: str) -> QuestionType:
     return QuestionType("other", descriptive=descriptive, plural=plural)
 
 
+# People named by what they won or do, asked after by keyword (科技奖得主) or by name
+# (冠军叫什么名字).
+_ROLE_HOLDERS = "冠军|亚军|季军|负责人|获得者|得主|主持人|发言人"
 # A keyword query names what it asks for with a noun at its end instead of a question word
 # (改造计划数量, 推进会日期, 科技奖得主, 半马的冠名商): it is read as the question it stands for,
 # so that it gets the answer type and the gap of that question. Nouns naming a kind of answer.
@@ -181,8 +184,7 @@ _ASKED_BY_NOUN = [
     (re.compile(r"年份$"), "是哪年"),
     (re.compile(r"(?:时间|时候|时段)$"), "是什么时候"),
     (re.compile(r"(?:地点|地址|位置|场地|举办地|所在地|目的地|起点|终点)$"), "在哪里"),
-    (re.compile(r"(?:得主|获得者|获奖者|冠军|亚军|季军|负责人|主持人|发言人|作者|设计者|创始人)$"),
-     "是谁"),
+    (re.compile(rf"(?:{_ROLE_HOLDERS}|获奖者|作者|设计者|创始人)$"), "是谁"),
     (re.compile(r"(?:冠名商|赞助商|主办方|承办方|主办单位|承办单位|协办单位|运营方|投资方|开发商)$"),
      "是哪家"),
     (re.compile(
@@ -218,16 +220,15 @@ def as_question(question: str) -> str:
 
 
 # 冠军叫什么名字 / 那位书记叫啥: the name of someone named by a role is a person's name.
-_NAME_ASK = re.compile(r"(?:叫|是)?什么(?:名字)?")
 _PERSON_ROLE = re.compile(
-    rf"(?:{_PERSON_NOUNS}|冠军|亚军|季军|第[一二三]名|书记|市长|省长|局长|主任|校长|院长|主席|"
-    r"负责人|获得者|得主|主持人|发言人)的?(?:叫|是)?$"
+    rf"(?:{_PERSON_NOUNS}|{_ROLE_HOLDERS}|第[一二三]名|书记|市长|省长|局长|主任|校长|院长|主席)"
+    r"的?(?:叫|是)?$"
 )
 
 
 def _asks_a_persons_name(question: str, at: int) -> bool:
-    """Whether the question word at `at` asks what a person named by a role is called."""
-    return bool(_NAME_ASK.match(question, at) and _PERSON_ROLE.search(question[:at]))
+    """Whether the question word at `at` (什么) asks what a person named by a role is called."""
+    return question.startswith("什么", at) and bool(_PERSON_ROLE.search(question[:at]))
 
 
 def asked_noun(rest: str) -> str | None:
