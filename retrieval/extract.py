@@ -566,13 +566,14 @@ def _cuts_latin(sentence: str, start: int, end: int) -> bool:
 
 
 def answer_candidates(
-    qt: QuestionType, sentence: str, question: str, *, tagged: bool = False
+    qt: QuestionType, sentence: str, question: str, *, tagged: bool = False, strict: bool = False
 ) -> list[Span]:
     """Candidates that fit the asked type, as spans of the normalised sentence, none already in
     the question: the grain of a time (几点 → a clock time, 哪天 → a day, 哪年 → a year), a count's
     measure word (几家 → 家), the measure's units (多高 → 米…, 多大年纪 → 岁: a year is no answer
     to how old someone is), the asked noun or a kind of it (哪所高校 → …学院), and for 王卫东是谁
-    the titles before the name."""
+    the titles before the name. A count whose measure word the sentence does not carry falls
+    back to the numbers it has (几个 → 3项), unless `strict`: then only the asked one counts."""
     sentence = normalize(sentence)
     subject = named_subject(question, qt)
     if subject is not None:
@@ -589,9 +590,9 @@ def answer_candidates(
         out = [c for c in out if _GRAIN[qt.grain].search(c.text)]
     if qt.unit in _COUNTED:
         fits = [c for c in out if _unit(c.text) in _COUNTED[qt.unit]]
-        out = fits or [c for c in out if _unit(c.text) is None]
+        out = fits or ([] if strict else [c for c in out if _unit(c.text) is None])
     elif qt.unit:
-        out = [c for c in out if c.text.endswith(qt.unit)] or out
+        out = [c for c in out if c.text.endswith(qt.unit)] or ([] if strict else out)
     if qt.noun and qt.qtype != "other":
         kinds = [c for c in out if _headed_by(c.text, qt.noun)]
         heads = [c for c in headed(sentence, qt.noun) if c.text not in question]
@@ -939,6 +940,49 @@ _CHANGE_BEFORE = re.compile(rf"(?:{_CHANGE})了?(?:约|近|超过)?$")
 _ITEM_SEPARATOR = re.compile(r"、|和|及|与|以及")
 
 
+# A question word that is one item of a list the question gives (普选制度、学制改革以及哪一个;
+# 包括百济以及哪一国; 包含什么以及…病毒): the answer is the item the question leaves out.
+_LIST_BEFORE_GAP = re.compile(r"(?:、|和|及|与|以及|或|还有)$")
+_LIST_AFTER_GAP = re.compile(r"^(?:等?(?:、|和|及|与|以及|或))")
+_LIST_CLAUSE = re.compile(r"[^，。；：！？,;:!?]+")
+_LIST_SPLIT = re.compile(r"以及|、|和|及|与|或")
+_MEMBER_MIN = 2
+
+
+def _missing_member(question: str, qt: QuestionType, sentence: str) -> Span | None:
+    """The list item of the sentence that the question leaves out when its question word stands
+    in a list of the sentence's items (托土拉岛、阿内加达岛以及哪一个 ↔ 托土拉岛、维京戈达岛、
+    阿内加达岛…), None when the question gives no list or no clause of the sentence holds one
+    of its items with others."""
+    if not qt.has_gap:
+        return None
+    if not (_LIST_BEFORE_GAP.search(question[: qt.start])
+            or _LIST_AFTER_GAP.match(question[qt.end :])):
+        return None
+    for clause in _LIST_CLAUSE.finditer(sentence):
+        items, at = [], clause.start()
+        for piece in _LIST_SPLIT.split(clause.group()):
+            items.append(Span(at, at + len(piece), piece))
+            at += len(piece)
+            sep = _LIST_SPLIT.match(sentence, at)
+            at = sep.end() if sep else at
+        if len(items) < 2:
+            continue
+        # The open ends hold the clause's other words: the first item is cut to its last jieba
+        # words, the last at 等 and its trailing verbs.
+        width = max(len(i.text) for i in items[1:-1]) if len(items) > 2 else _PAIR_ITEM
+        first = _cut_words(items[0].text, width, from_end=True)
+        items[0] = Span(items[0].end - len(first), items[0].end, first)
+        last = _cut_words(items[-1].text.split("等")[0], width, from_end=False)
+        items[-1] = Span(items[-1].start, items[-1].start + len(last), last)
+        known = [i for i in items if len(i.text) >= _MEMBER_MIN and i.text in question]
+        unknown = [i for i in items if len(i.text) >= _MEMBER_MIN and i.text not in question
+                   and not any(k.text in i.text for k in known)]
+        if known and unknown:
+            return unknown[0]
+    return None
+
+
 def _without_title(listed: Span, names: list[str]) -> Span:
     """A list of people without the title written before its first name (副省长|杨志文、刘超):
     the names answer 谁, the title is the question's own (哪两位副省长)."""
@@ -1034,6 +1078,9 @@ def _answer_span(
         titles = roles(sentence, list(weights))
         if titles:
             return titles[0]
+    left_out = _missing_member(question, qt, sentence)
+    if left_out is not None:
+        return left_out
     gap_span = gap(question, qt, sentence)
     if qt.plural:
         lists = enumerations(sentence)

@@ -329,3 +329,20 @@ def test_a_common_word_jieba_tags_as_a_name_is_no_name():
 def test_of_several_places_of_the_nearest_word_the_gap_follows_the_questions():
     sentence = "男子半程马拉松冠军为甲队，女子半程马拉松冠军为乙队。"
     assert short_answer("男子冠军是哪个队", sentence) == "甲队"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("普选制度、学制改革以及哪一个是长崎县战后进行的改革？",
+         "长崎县战后进行了实施普选制度、土地改革、学制改革等重大改革。", "土地改革"),
+        ("群岛的四大岛屿包括托土拉岛、阿内加达岛、约斯特范大克岛以及哪一个？",
+         "托土拉岛、维京戈达岛、阿内加达岛和约斯特范大克岛是群岛内的四大岛屿。", "维京戈达岛"),
+        ("生化武器包含什么以及植入毒液基因的流感病毒？",
+         "相关例子包括芽孢炭疽杆菌以及植入毒液基因的流感病毒。", "芽孢炭疽杆菌"),
+    ],
+)
+def test_a_question_word_inside_a_list_is_answered_by_the_item_it_leaves_out(
+    question, sentence, expected
+):
+    assert short_answer(question, sentence) == expected
