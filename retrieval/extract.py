@@ -279,6 +279,11 @@ def times(sentence: str) -> list[Span]:
 
 
 _RANGE = ("至", "到", "-", "－", "~", "～", "—")
+# A night's range runs into the next day: 21时至次日6时.
+_CLOCK_RANGE = _RANGE + tuple(f"{mark}{day}" for mark in ("至", "到") for day in ("次日", "翌日"))
+
+
+_DURATION_END = re.compile(r"(?:小时|分钟|分|秒|天|个月)$")
 
 
 def numbers(sentence: str) -> list[Span]:
@@ -291,8 +296,12 @@ def numbers(sentence: str) -> list[Span]:
         # A bare Chinese numeral (一批, 三年 …) is wording, not a quantity.
         if not re.search(r"\d", span.text) and len(span.text) < 2:
             continue
-        # A range is one answer: 15至20厘米, 100米至2,800米.
-        if out and sentence[out[-1].end : span.start] in _RANGE:
+        # A range is one answer: 15至20厘米, 100米至2,800米; so is a duration written in
+        # several units (1小时03分41秒).
+        joined = out and (sentence[out[-1].end : span.start] in _RANGE or (
+            out[-1].end == span.start and _DURATION_END.search(out[-1].text)
+            and _DURATION_END.search(span.text)))
+        if joined:
             span = Span(out[-1].start, span.end, sentence[out[-1].start : span.end])
             out.pop()
         out.append(span)
@@ -347,16 +356,17 @@ def persons(sentence: str, hmm: bool = True) -> list[Span]:
 # News writes a person's role right before the full name (青海选手才让卓玛, 市委书记王卫东); a
 # name both taggers cut short (卓玛) runs back to the role when one or two characters that are
 # no word of their own stand between.
-_ROLE_BEFORE_NAME = re.compile(
+_NAME_ROLES = (
     r"(?:选手|队员|运动员|记者|教师|老师|教练|同志|书记|主任|市长|省长|局长|院长|校长|主席|代表)"
-    r"([\u4e00-\u9fff]{1,2})$"
 )
+_ROLE_BEFORE_NAME = re.compile(rf"{_NAME_ROLES}([\u4e00-\u9fff]{{1,2}})$")
 _NOT_IN_NAMES = frozenset("的和与及在是为了等将已也都对向从")
 _NAME_MAX = 4
 
 
 def _from_role(sentence: str, span: Span) -> Span:
-    """A short name extended back to the role written before it (选手|才让|卓玛 → 才让卓玛)."""
+    """A short name extended back to the role written before it (选手|才让|卓玛 → 才让卓玛), or
+    on to where the name must end (选手|多杰|才让|以 → 多杰才让)."""
     m = _ROLE_BEFORE_NAME.search(sentence, 0, span.start)
     between = m.group(1) if m else ""
     if (
@@ -365,8 +375,31 @@ def _from_role(sentence: str, span: Span) -> Span:
         or set(between) & _NOT_IN_NAMES
         or (len(between) == 2 and jieba.dt.FREQ.get(between))
     ):
-        return span
+        return _to_name_end(sentence, span)
     return Span(m.start(1), span.end, sentence[m.start(1) : span.end])
+
+
+_ROLE_RIGHT_BEFORE = re.compile(rf"{_NAME_ROLES}$")
+_NAME_END = re.compile(r"[，。、；：,;:！？!?）)]|以|在|于|由|获|夺|和|与|及|等")
+
+
+def _to_name_end(sentence: str, span: Span) -> Span:
+    """A name right after its role, cut short before one or two characters that are no word of
+    their own and stand before a name's end (选手多杰|才让|以1小时… → 多杰才让)."""
+    if not _ROLE_RIGHT_BEFORE.search(sentence, 0, span.start):
+        return span
+    for extra in (2, 1):
+        rest = sentence[span.end : span.end + extra]
+        if (
+            len(rest) == extra
+            and len(span.text) + extra <= _NAME_MAX
+            and all("\u4e00" <= ch <= "\u9fff" for ch in rest)
+            and not set(rest) & _NOT_IN_NAMES
+            and not (extra == 2 and jieba.dt.FREQ.get(rest))
+            and _NAME_END.match(sentence, span.end + extra)
+        ):
+            return Span(span.start, span.end + extra, sentence[span.start : span.end + extra])
+    return span
 
 
 _TITLE_FLAGS = ("p", "n", "v", "uj", "d", "c", "a", "f")
@@ -512,7 +545,7 @@ def time_ranges(sentence: str) -> list[Span]:
     几点结束 is answered from (other time questions take one end: CMRC, DRCD)."""
     out: list[Span] = []
     for span in times(sentence):
-        if out and sentence[out[-1].end : span.start] in _RANGE:
+        if out and sentence[out[-1].end : span.start] in _CLOCK_RANGE:
             span = Span(out[-1].start, span.end, sentence[out[-1].start : span.end])
             out.pop()
         out.append(span)

@@ -55,3 +55,11 @@ def is_kind_of(word: str, noun: str) -> bool:
         return True
     groups = _groups()
     return bool(groups.get(word, frozenset()) & groups.get(noun, frozenset()))
+
+
+def names_people(word: str) -> bool:
+    """Whether 词林 files the word only among people (游客, 观众, 选手; not 人口, also a
+    quantity): 多少游客 counts people."""
+    codes = _codes().get(word, frozenset())
+    return bool(codes) and all(code[0] == "A" for code in codes)
+

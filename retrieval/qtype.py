@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import jieba.posseg as posseg
 
-from retrieval.kinds import is_noun
+from retrieval.kinds import is_noun, names_people
 
 QTYPES = ("time", "person", "place", "organization", "number", "other")
 
@@ -32,6 +32,7 @@ NUM_UNITS = "|".join(sorted(set(
     "元|万|亿|米|公里|千米|厘米|毫米|公分|公尺|英尺|英寸|英里|海里|光年|平方米|平方公里|平方千米|"
     "公顷|英亩|亩|吨|公斤|千克|克|斤|磅|度|层|部|本|首|种|所|座|台|辆|架|艘|支|队|章|集|页|期|"
     "版|分|票|株|只|头|匹|枚|块|篇|幅|门|口|户|床|把|双|发|册|成|人次|册次|架次|车次|户次|场次|"
+    "家次|份|°c|℃|"
     "km²|km2|km|cm|mm|kg|CM|KM|m".split("|")), key=lambda unit: (-len(unit), unit)))
 _WHICH = r"哪(?:一|几)?(?:个|些|家|间|所|座|支|位|名|条|种|部|国|届)?"
 
@@ -67,8 +68,13 @@ _PLURAL = re.compile(r"哪些|哪几|分别")
 _LENGTH = "米|公尺|千米|公里|厘米|公分|毫米|英尺|英里|海里|km|cm|mm|CM|KM|m"
 _DURATION = "年|个月|月|周|天|小时|分钟|秒|世纪"
 _MEASURES = [
+    # A share is a percentage or tenths (就业率82.5%, 占比超过四成), never a head count; a share
+    # of a measure (产值增长百分之多少, 面积占多少比例) is still a share; a rate of events (频率)
+    # is not.
+    (re.compile(r"比例|占比|比重|比率|百分比|百分之|(?<![频頻速效])率"), "%|％|‰|成"),
     (re.compile(r"多大(?:年纪|岁数)|年龄|年纪|岁数|几岁|多少岁"), "岁"),
-    (re.compile(r"多少钱|价格|票价|费用|售价|造价|花费|多少资金"),
+    (re.compile(r"多少钱|价格|票价|费用|售价|造价|花费|资金|奖金|经费|投资|产值|收入|营收|预算|成本|"
+                r"工资|补贴|补助|罚款"),
      "元|块|美元|欧元|英镑|日元|港元|港币|台币|卢布"),
     (re.compile(r"多高|海拔|高度|身高"), f"{_LENGTH}|层"),
     (re.compile(r"多重|重量|体重"), "吨|公斤|千克|克|斤|磅"),
@@ -78,8 +84,6 @@ _MEASURES = [
     # km2: km² after NFKC.
     # 多大 alone asks a size of any kind (规模多大 → 12000人); an area only beside 面积/占地.
     (re.compile(r"面积|占地"), "平方公里|平方千米|平方米|公顷|亩|英亩|km²|km2"),
-    # A share is a percentage or tenths (就业率82.5%, 占比超过四成), never a head count.
-    (re.compile(r"比例|占比|比重|比率|百分比|率"), "%|％|‰|成"),
 ]
 
 
@@ -150,15 +154,26 @@ def classify(question: str) -> QuestionType:
         if qtype == "number":
             tail = re.sub(r"^(?:多少|几|第几|多)", "", word)
             unit = tail or None
+            # 多少游客 / 几名选手: a count of people, in their measure words (2.3万人次).
+            if unit is None and word in ("多少", "几"):
+                after = next(iter(posseg.cut(question[m.end(1) : m.end(1) + 6])), None)
+                unit = "人" if after is not None and names_people(after.word) else None
         elif qtype in ("organization", "place", "person"):
             tail = re.sub(rf"^(?:在|去|从|位于)?(?:{_WHICH}|什么)", "", word)
             noun = tail if tail and tail != word and tail not in _VAGUE_NOUNS else None
         units = measure(question) if qtype == "number" else None
+        # The measure word counted (多少名) says more than a word of money beside it; an
+        # adjective after 多 (多长, 多久) only says which measure.
+        if units and unit and word.startswith(("多少", "几")) and not re.fullmatch(units, unit):
+            units = None
         grain = bound = None
         if qtype == "time":
             grain = next((g for g, pattern in _GRAINS if pattern.search(word)), None)
             after = question[m.end(1) :]
             bound = "start" if _START.search(after) else "end" if _END.search(after) else None
+            # 几点开门几点关门 / 几点到几点 ask for both ends: the whole range.
+            if pattern.search(after):
+                bound = None
         if noun is None and _NOUN_AFTER.match(word):
             noun = asked_noun(question[m.end(1) :])
         if qtype == "other" and _asks_a_persons_name(question, m.start(1)):
@@ -189,7 +204,8 @@ _ASKED_BY_NOUN = [
      "是哪家"),
     (re.compile(
         r"(?:数量|人数|个数|次数|数目|总数|规模|比例|比重|占比|增幅|增速|涨幅|降幅|面积|长度|高度|"
-        r"距离|票价|价格|费用|成绩|[量率额数])$"), "是多少"),
+        r"距离|票价|价格|费用|成绩|奖金|投资|产值|收入|营收|经费|预算|成本|票房|人口|人次|"
+        r"[量率额数])$"), "是多少"),
     (re.compile(r"(?:名称|名字|全称|简称|主题|口号|原因|理由|目的)$"), "是什么"),
 ]
 _TRAILING = "？?。！!，, "

@@ -32,6 +32,8 @@ from retrieval.tokenize import normalize
         ("他是哪一年出生的？", "year", None),
         ("资料是在西元几年公布的", "year", None),
         ("半马什么时候开跑", None, "start"),
+        ("图书馆几点开门几点闭馆", "clock", None),  # both ends asked: the whole range
+        ("夜市从几点到几点", "clock", None),
     ],
 )
 def test_time_questions_know_their_grain_and_which_end_they_ask(question, grain, bound):
@@ -186,6 +188,14 @@ def test_time_ranges_join_two_times_by_to():
     assert [s.text for s in time_ranges("5时至12时封闭，14时开放")] == ["5时至12时", "14时"]
 
 
+def test_a_night_range_runs_into_the_next_day():
+    assert [s.text for s in time_ranges("夜市营业时间为18时至次日2时。")] == ["18时至次日2时"]
+
+
+def test_a_duration_in_several_units_is_one_number():
+    assert [s.text for s in numbers("以2小时03分41秒夺冠，领先8秒")] == ["2小时03分41秒", "8秒"]
+
+
 @pytest.mark.parametrize("sentence", ["", "。", "   "])
 def test_an_empty_sentence_gives_no_short_answer(sentence):
     assert short_answer("西宁半马几点开赛？", sentence) is None
@@ -252,6 +262,8 @@ def test_a_list_starts_after_the_words_opening_its_clause():
         ("女子冠军由青海选手才让卓玛以1小时12分09秒获得。", "才让卓玛"),  # taggers give 卓玛
         ("省委常委、市委书记王卫东深入调研。", "王卫东"),
         ("记者今天张明报道。", "张明"),  # 今天 is a word: no part of the name
+        # after the role the name runs on to its end (jieba cuts 多杰|才让 and stops)
+        ("男子冠军由青海选手多杰才让以1小时03分获得。", "多杰才让"),
     ],
 )
 def test_a_short_name_runs_back_to_the_role_before_it(sentence, name):
@@ -346,3 +358,20 @@ def test_a_question_word_inside_a_list_is_answered_by_the_item_it_leaves_out(
     question, sentence, expected
 ):
     assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "unit", "measure"),
+    [
+        ("有多少游客参观了展览？", "人", None),  # a count of people, in people's measure words
+        ("冠军奖金是多少？", None, "元"),
+        ("有多少名选手获得奖金？", "名", None),  # the measure word counted, not money
+        ("这条隧道有多长？", "长", "米"),  # 多长 only says which measure
+        ("产值增长了百分之多少？", None, "%"),  # a share of a measure is a share
+        ("这种稻子的收割频率是多久一次？", "久", "年"),  # 频率 is no share
+    ],
+)
+def test_number_questions_know_the_unit_and_measure_they_ask(question, unit, measure):
+    qt = classify(question)
+    assert qt.qtype == "number" and qt.unit == unit
+    assert (qt.measure is None) if measure is None else (measure in qt.measure.split("|"))
