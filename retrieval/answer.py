@@ -320,20 +320,14 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
     # The words beside the question word say what is asked (奖金 in 冠军奖金是多少): a
     # near-topic question the archive cannot answer shares its topic, not these.
     asked = {w: weights[w] for w in gap_neighbours(text, qt, weights)}
-    # A count in another measure word than the asked one (多少吨 over 一期, 几部 over 八一) is a
-    # fallback answer, not evidence that the sentence holds the asked count.
-    unit_missing = bool(typed) and qt.unit is not None and not extract.answer_candidates(
-        qt, best.text, text, strict=True)
     if reading.byline and article.reporters:
         typed = ["、".join(article.reporters)]
-        unit_missing = False
     features = {
         "article_cov": coverage(weights, whole, probe),
         "paragraph_cov": coverage(weights, titled, probe),
         "article_cov_soft": coverage(weights, whole, probe, soft=True),
         "paragraph_cov_soft": coverage(weights, titled, probe, soft=True),
         "typed_missing": float(qt.qtype in _TYPED and not typed),
-        "unit_missing": float(unit_missing),
         "asked_missing": float(_asked_word_missing(text, qt, weights, article_text, typed)),
         "asked_article": coverage(asked, whole, probe, soft=True) if asked else 1.0,
         "asked_paragraph": coverage(asked, titled, probe, soft=True) if asked else 1.0,

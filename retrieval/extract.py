@@ -599,14 +599,14 @@ def _cuts_latin(sentence: str, start: int, end: int) -> bool:
 
 
 def answer_candidates(
-    qt: QuestionType, sentence: str, question: str, *, tagged: bool = False, strict: bool = False
+    qt: QuestionType, sentence: str, question: str, *, tagged: bool = False
 ) -> list[Span]:
     """Candidates that fit the asked type, as spans of the normalised sentence, none already in
     the question: the grain of a time (几点 → a clock time, 哪天 → a day, 哪年 → a year), a count's
     measure word (几家 → 家), the measure's units (多高 → 米…, 多大年纪 → 岁: a year is no answer
     to how old someone is), the asked noun or a kind of it (哪所高校 → …学院), and for 王卫东是谁
     the titles before the name. A count whose measure word the sentence does not carry falls
-    back to the numbers it has (几个 → 3项), unless `strict`: then only the asked one counts."""
+    back to the numbers it has (几个 → 3项)."""
     sentence = normalize(sentence)
     subject = named_subject(question, qt)
     if subject is not None:
@@ -623,9 +623,9 @@ def answer_candidates(
         out = [c for c in out if _GRAIN[qt.grain].search(c.text)]
     if qt.unit in _COUNTED:
         fits = [c for c in out if _unit(c.text) in _COUNTED[qt.unit]]
-        out = fits or ([] if strict else [c for c in out if _unit(c.text) is None])
+        out = fits or [c for c in out if _unit(c.text) is None]
     elif qt.unit:
-        out = [c for c in out if c.text.endswith(qt.unit)] or ([] if strict else out)
+        out = [c for c in out if c.text.endswith(qt.unit)] or out
     if qt.noun and qt.qtype != "other":
         kinds = [c for c in out if _headed_by(c.text, qt.noun)]
         heads = [c for c in headed(sentence, qt.noun) if c.text not in question]
