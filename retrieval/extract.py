@@ -35,12 +35,15 @@ _TIME_PIECE = (
 # A reign year (two-character era name): 天正3年, 正德六年, 元兴二年.
 _ERA_YEAR = re.compile(rf"[\u4e00-\u9fff]{{2}}(?:\d{{1,3}}|[{_CN_DIGITS}元]{{1,4}})年$")
 _TIME_RE = re.compile(rf"(?:{_TIME_PIECE})(?:\s?(?:{_TIME_PIECE}))*")
+# A class or grade in Roman numerals (水质Ⅱ类, Ⅳ级响应; NFKC and lower case make Ⅱ ii).
+_ROMAN = r"(?<![a-z])(?:viii|vii|vi|iv|ix|v|iii|ii|i|x)(?=[类级期])"
 _NUMBER_RE = re.compile(
     # A comma groups thousands (1,000), never two numbers (7.07，15岁 is 7.07,15岁 after NFKC).
     # 约/近/逾/超过 qualify the number and belong to it; 达/共 are verbs before it (达16.8万册次).
-    rf"(?:约|近|逾|超过)?(?:\d+(?:\.\d+|,\d{{3}}(?!\d))*|[{_CN_DIGITS}]{{1,6}})"
+    rf"(?:约|近|逾|超过)?(?:\d+(?:\.\d+|,\d{{3}}(?!\d))*|[{_CN_DIGITS}]{{1,6}}|{_ROMAN})"
     rf"(?:\s?[万亿千百])*(?:余|多)?"
-    rf"\s?(?:%|％|‰|(?:{NUM_UNITS}))?"
+    # A Latin unit ends where the letters do (5g基站, not the 3 of 3meters; 10次wta keeps 次).
+    rf"\s?(?:%|％|‰|(?:{NUM_UNITS})(?:(?<![a-z])|(?![a-z])))?"
 )
 _QUOTE_RE = re.compile(r"[“「《『\"]([^”」》』\"]{1,30})[”」》』\"]")
 _TRANSLITERATED = re.compile(r"[\u4e00-\u9fff]{1,8}(?:·[\u4e00-\u9fff]{1,8})+")

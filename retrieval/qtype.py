@@ -32,8 +32,10 @@ NUM_UNITS = "|".join(sorted(set(
     "元|万|亿|米|公里|千米|厘米|毫米|公分|公尺|英尺|英寸|英里|海里|光年|平方米|平方公里|平方千米|"
     "公顷|英亩|亩|吨|公斤|千克|克|斤|磅|度|层|部|本|首|种|所|座|台|辆|架|艘|支|队|章|集|页|期|"
     "版|分|票|株|只|头|匹|枚|块|篇|幅|门|口|户|床|把|双|发|册|成|人次|册次|架次|车次|户次|场次|"
-    "家次|份|°c|℃|"
-    "km²|km2|km|cm|mm|kg|CM|KM|m".split("|")), key=lambda unit: (-len(unit), unit)))
+    "家次|份|°c|℃|类|级|"
+    # Latin units, lower-cased as matching reads them (5000P of computing power, 5G, 100MW).
+    "km²|km2|km|cm|mm|kg|CM|KM|m|p|pb|tb|gb|eb|g|mw|gw|kw|kwh|mwh|gwh|kv|mbps|gbps".split("|")),
+    key=lambda unit: (-len(unit), unit)))
 _WHICH = r"哪(?:一|几)?(?:个|些|家|间|所|座|支|位|名|条|种|部|国|届)?"
 
 # Ordered: the first pattern that matches decides; each has one group spanning the gap.

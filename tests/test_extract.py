@@ -375,3 +375,19 @@ def test_number_questions_know_the_unit_and_measure_they_ask(question, unit, mea
     qt = classify(question)
     assert qt.qtype == "number" and qt.unit == unit
     assert (qt.measure is None) if measure is None else (measure in qt.measure.split("|"))
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("湟水河出境水质是几类？", "今年以来，湟水河出境断面水质稳定保持在Ⅱ类。", "Ⅱ类"),
+        ("智算中心算力规模多大？", "项目规划建设算力规模5000P，计划明年投运。", "5000P"),
+        ("风机每年发电量最多多少kW？", "每台风机发电量最多可以达到350kW。", "350kW"),
+    ],
+)
+def test_roman_classes_and_latin_units_are_part_of_the_number(question, sentence, expected):
+    assert short_answer(question, sentence) == expected  # in the sentence's own characters
+
+
+def test_a_latin_word_after_a_measure_word_leaves_the_measure_word():
+    assert [s.text for s in numbers("获得过10次wta冠军，跑了3meters")] == ["10次", "3"]
