@@ -624,6 +624,12 @@ def answer_candidates(
         out = [c for c in out + times(sentence) if ends.search(c.text) and c.text not in question]
     if qt.grain:
         out = [c for c in out if _GRAIN[qt.grain].search(c.text)]
+    if qt.bound == "end":
+        out = _at_end(out, sentence)
+    if qt.qtype == "number" and not (qt.measure and "%" in qt.measure.split("|")):
+        # A share the sentence gives of the asked amount (借阅量…占比超过四成) answers a share
+        # question, not the amount.
+        out = [c for c in out if not _is_share_of(c, sentence)] or out
     if qt.unit in _COUNTED:
         fits = [c for c in out if _unit(c.text) in _COUNTED[qt.unit]]
         out = fits or [c for c in out if _unit(c.text) is None]
@@ -636,6 +642,26 @@ def answer_candidates(
     return out
 
 
+# What marks a time as the end of a span (活动持续至9月8日).
+_END_MARK = re.compile(r"(?:至|到|截至|直到|直至|止于)\s?$")
+_SHARE_MARK = re.compile(r"(?:占比|比重|比例|占|约占)\s?$")
+
+
+def _at_end(spans: list[Span], sentence: str) -> list[Span]:
+    """For 哪天结束 the times written as an end (持续至9月8日) and ranges, when the sentence
+    marks any. (至 before the asked event is no start's opposite: 至2010年9月25日正式开放.)"""
+    def is_end(span: Span) -> bool:
+        return bool(_END_MARK.search(sentence, max(0, span.start - 3), span.start))
+
+    kept = [s for s in spans if is_end(s) or any(m in s.text for m in _RANGE if m != "-")]
+    return kept or spans
+
+
+def _is_share_of(span: Span, sentence: str) -> bool:
+    return bool(re.search(r"[%％‰成]$", span.text)) and bool(
+        _SHARE_MARK.search(sentence, max(0, span.start - 3), span.start))
+
+
 # A clock time for 几点, a day for 哪天, a year for 哪年 (never a month alone).
 _GRAIN = {
     "clock": re.compile(rf"{_NUM}[时点](?:{_NUM}分|半|整)?|\d{{1,2}}:\d{{2}}"),
@@ -644,9 +670,12 @@ _GRAIN = {
 }
 # Counts: the measure words that answer 多少人 / 几家 … (几个 takes any).
 _PEOPLE = frozenset("人 名 位 人次 员 户".split())
+_BOOKS = frozenset("本 册 部 卷".split())  # 多少本书 ↔ 5000册
+_SITES = frozenset("处 座 个".split())
 _COUNTED = {
     "人": _PEOPLE, "名": _PEOPLE, "位": _PEOPLE, "人次": _PEOPLE,
     "家": frozenset("家 所 个".split()), "所": frozenset("所 家 个".split()),
+    **dict.fromkeys(_BOOKS, _BOOKS), **dict.fromkeys(("处", "座"), _SITES),
 }
 _UNIT_AT_END = re.compile(rf"(?:{NUM_UNITS})$")
 

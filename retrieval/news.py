@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from retrieval import answer as core
-from retrieval import dates, extract
+from retrieval import dates, extract, qtype
 from retrieval.intent import Intent, classify
 from retrieval.models import Answer, ArticleItem, Hit, Scope
 from retrieval.tokenize import normalize
@@ -573,8 +573,12 @@ def resolve_dates(result: Answer, question: str) -> Answer:
     short = result.answer
     if result.qtype == "time" and short:
         short = dates.range_end(question, result.evidence, short) or short
+        # The day of the clause about the event is when it happens, not when it ends
+        # (美食季哪天结束 ↔ …明日启幕，活动持续至9月8日 → 9月8日).
+        ends = qtype.classify(normalize(question)).bound == "end"
         if anchor is not None:
-            short = _clause_day(question, short, result.evidence, anchor) or short
+            if not ends:
+                short = _clause_day(question, short, result.evidence, anchor) or short
             short = _resolved_time(question, short, result.evidence, anchor)
     evidence = dates.annotate(result.evidence, anchor)
     return replace(result, answer=short, evidence=evidence)

@@ -121,6 +121,11 @@ def test_a_relative_day_is_answered_as_the_day_it_means(searcher):
     assert "明日（8月24日）" in reply.evidence
 
 
+def test_the_day_an_event_ends_is_not_the_day_of_its_clause(searcher):
+    # …将于明日（8月24日）在中心广场启幕，活动持续至9月8日
+    assert ask(searcher, "夏都味道美食季活动持续到哪天结束？").answer == "9月8日"
+
+
 @pytest.mark.parametrize(("question", "expected"),
                          [("海湖新区道路罩面施工几点开始？", "21时"),
                           ("海湖新区道路罩面施工几点结束？", "次日6时")])
