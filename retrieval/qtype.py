@@ -73,7 +73,8 @@ _MEASURES = [
     # A share is a percentage or tenths (就业率82.5%, 占比超过四成), never a head count; a share
     # of a measure (产值增长百分之多少, 面积占多少比例) is still a share; a rate of events (频率)
     # is not.
-    (re.compile(r"比例|占比|比重|比率|百分比|百分之|占(?:了|到)?多少|(?<![频頻速效])率"), "%|％|‰|成"),
+    (re.compile(r"比例|占比|比重|比率|百分比|百分之|占(?:了|到)?多少|(?<![频頻速效])率"),
+     "%|％|‰|成"),
     (re.compile(r"多大(?:年纪|岁数)|年龄|年纪|岁数|几岁|多少岁"), "岁"),
     (re.compile(r"多少钱|价格|票价|费用|售价|造价|花费|资金|奖金|经费|投资|产值|收入|营收|预算|成本|"
                 r"工资|补贴|补助|罚款"),
