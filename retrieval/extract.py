@@ -1010,6 +1010,7 @@ _ITEM_SEPARATOR = re.compile(r"、|和|及|与|以及")
 _LIST_BEFORE_GAP = re.compile(r"(?:、|和|及|与|以及|或|还有)$")
 _LIST_AFTER_GAP = re.compile(r"^(?:等?(?:、|和|及|与|以及|或))")
 _LIST_CLAUSE = re.compile(r"[^，。；：！？,;:!?]+")
+_PART_END = re.compile(r"[。；;]")
 _LIST_SPLIT = re.compile(r"以及|、|和|及|与|或")
 _MEMBER_MIN = 2
 
@@ -1046,6 +1047,121 @@ def _missing_member(question: str, qt: QuestionType, sentence: str) -> Span | No
         if known and unknown:
             return unknown[0]
     return None
+
+
+# 甲、乙分别宣读 A、B / 分获第二、三名 / 分列 / 依次: the i-th item of one list goes with the
+# i-th of the other.
+_RESPECTIVE = re.compile(r"分别|分获|分列|依次")
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?]")
+_TITLES = re.compile(r"《[^》]{1,60}》|“[^”]{1,60}”")
+_ITEM_START = re.compile(rf"第|《|“|\d|[{_CN_DIGITS}]")
+# Ranks as results name them: 亚军 is the 第二名 of a list of places.
+_RANKS = (("冠军", "第一名"), ("亚军", "第二名"), ("季军", "第三名"))
+
+
+def _split_items(sentence: str, start: int, end: int) -> list[Span]:
+    """The items of a list written between start and end (A、B和C; 《A》《B》)."""
+    titles = list(_TITLES.finditer(sentence, start, end))
+    if len(titles) >= 2 and not _LIST_SPLIT.search(sentence, start, titles[0].start()):
+        return [Span(m.start(), m.end(), m.group()) for m in titles]
+    items, at = [], start
+    for piece in _LIST_SPLIT.split(sentence[start:end]):
+        items.append(Span(at, at + len(piece), piece))
+        at += len(piece)
+        sep = _LIST_SPLIT.match(sentence, at)
+        at = sep.end() if sep else at
+    return [i for i in items if i.text]
+
+
+def _paired_lists(sentence: str) -> list[tuple[list[Span], list[Span], str]]:
+    """The lists of as many items before and after 分别 / 分获 / 分列 / 依次, and the verb
+    written before the second list's first item (宣读《A》《B》, 增长5%和8%), cut off it."""
+    out = []
+    for m in _RESPECTIVE.finditer(sentence):
+        ends = [e.end() for e in _CLAUSE_END.finditer(sentence, 0, m.start())]
+        left = _split_items(sentence, ends[-1] if ends else 0, m.start())
+        stop = _CLAUSE_END.search(sentence, m.end())
+        right = _split_items(sentence, m.end(), stop.start() if stop else len(sentence))
+        if len(left) < 2 or len(left) != len(right):
+            continue
+        first = right[0]
+        start = _ITEM_START.search(first.text, 1) if not _ITEM_START.match(first.text) else None
+        if start and _ITEM_START.match(right[1].text):
+            right[0] = first = Span(first.start + start.start(), first.end,
+                                    first.text[start.start() :])
+        else:
+            # A verb opening the first item and no other (代表甲和乙) is the pairing's verb.
+            opening = _tokens(first.text, hmm=False)
+            later = _tokens(right[1].text, hmm=False)
+            if (len(opening) > 1 and opening[0][3].startswith("v")
+                    and not (later and later[0][3].startswith("v"))):
+                cut = opening[0][1]
+                right[0] = first = Span(first.start + cut, first.end, first.text[cut:])
+        if first.text.startswith("第"):
+            right = [r if r.text.startswith("第") else Span(r.start, r.end, "第" + r.text)
+                     for r in right]
+        suffix = re.search(r"[名位等届]$", right[-1].text)
+        if suffix and all(re.search(rf"[\d{_CN_DIGITS}]$", r.text) for r in right[:-1]):
+            right = [*(Span(r.start, r.end, r.text + suffix.group()) for r in right[:-1]),
+                     right[-1]]
+        out.append((left, right, sentence[m.end() : right[0].start]))
+    return out
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _respective(question: str, qt: QuestionType, sentence: str) -> Span | None:
+    """In 甲、乙分别 A、B, the person or number paired with the item the question names: 哪位副
+    省长宣读科技奖励的决定 ↔ 副省长杨志文、刘超分别宣读《…称号的决定》《…奖励的决定》 → 刘超;
+    女子第二名是谁 ↔ 杨美琴、王晓丽分列第二、三名 → 杨美琴. The question must name one item
+    alone (by at least two of its own character pairs) and the verb written after 分别, if any;
+    of two such passages in a sentence, the one sharing most with the question answers."""
+    if not qt.has_gap or qt.plural or qt.qtype not in ("person", "number"):
+        return None
+    asked = question
+    for rank, place in _RANKS:
+        asked = asked.replace(rank, place)
+    said = _bigrams(asked)
+    found = []
+    for left, right, verb in _paired_lists(sentence):
+        if verb and verb not in asked:
+            continue
+        scored = []
+        for side, other in ((left, right), (right, left)):
+            for i, item in enumerate(side):
+                others = set().union(*(_bigrams(o.text) for j, o in enumerate(side) if j != i))
+                scored.append((len((_bigrams(item.text) - others) & said), other[i]))
+        scored.sort(key=lambda pair: -pair[0])
+        if scored[0][0] < _PAIR_MATCH or scored[0][0] == scored[1][0]:
+            continue
+        paired = scored[0][1]
+        if qt.qtype == "person":
+            names = persons(sentence[paired.start : paired.end])
+            if not names:
+                continue
+            paired = Span(paired.start + names[-1].start, paired.start + names[-1].end,
+                          names[-1].text)
+        elif not _NUMBER_RE.fullmatch(paired.text) or paired.text in question:
+            continue
+        # The question is about this pairing, not about another clause of the sentence (毛泽东
+        # 作为…主席承担了…责任，邓小平、周恩来分别代表…: 谁作为主席承担责任 asks the first).
+        here = len(_bigrams(sentence[left[0].start : right[-1].end]) & said)
+        elsewhere = [len(_bigrams(c.group()) & said) for c in _CLAUSE.finditer(sentence)
+                     if c.end() <= left[0].start or c.start() >= right[-1].end]
+        if here >= max(elsewhere, default=0):
+            # Of two pairings (男子…分获第二、三名；女子…分列第二、三名), the one whose part of
+            # the sentence says more of the question (女子).
+            part = [e.end() for e in _PART_END.finditer(sentence, 0, left[0].start)]
+            context = len(_bigrams(sentence[part[-1] if part else 0 : right[-1].end]) & said)
+            found.append((here, context, paired))
+    return max(found, key=lambda found: found[:2])[2] if found else None
+
+
+_PAIR_MATCH = 2
+_CLAUSE = re.compile(r"[^，。；：！？,;:!?]+")
+_PART_END = re.compile(r"[。；;]")
 
 
 def _without_title(listed: Span, names: list[str]) -> Span:
@@ -1143,7 +1259,7 @@ def _answer_span(
         titles = roles(sentence, list(weights))
         if titles:
             return titles[0]
-    left_out = _missing_member(question, qt, sentence)
+    left_out = _missing_member(question, qt, sentence) or _respective(question, qt, sentence)
     if left_out is not None:
         return left_out
     gap_span = gap(question, qt, sentence)

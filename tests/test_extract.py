@@ -408,3 +408,28 @@ def test_an_end_a_measure_word_of_the_same_things_and_a_share_only_when_asked(
     question, sentence, expected
 ):
     assert short_answer(question, sentence) == expected
+
+
+_READ = ("会上，副省长杨志文、刘超分别宣读《省政府关于授予赵新全等5人“青海学者”称号的决定》"
+         "《省政府关于2023年度省科学技术奖励的决定》。")
+_PLACES = ("基普罗蒂奇夺得男子冠军，埃塞俄比亚选手阿贝贝和青海选手多杰才让分获第二、三名；"
+           "女子冠军由青海选手才让卓玛获得，云南选手杨美琴、甘肃选手王晓丽分列第二、三名。")
+_SELF_CRITICISM = ("在会议上，毛泽东作为中共中央主席承担了中央的责任，邓小平、周恩来分别代表"
+                   "中共中央书记处和国务院做了自我批评。")
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("省科技奖励的决定是哪位副省长宣读的", _READ, "刘超"),
+        ("青海学者称号的决定是谁宣读的", _READ, "杨志文"),
+        ("女子第二名是谁", _PLACES, "杨美琴"),  # the women's part of the sentence
+        ("男子亚军是哪位选手", _PLACES, "阿贝贝"),
+        ("谁作为中共中央主席承担了中央的责任", _SELF_CRITICISM, "毛泽东"),  # another clause
+    ],
+)
+def test_respectively_pairs_the_ith_item_of_one_list_with_the_ith_of_the_other(
+    question, sentence, expected
+):
+    assert short_answer(question, sentence) == expected
+
