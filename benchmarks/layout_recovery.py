@@ -32,11 +32,10 @@ from benchmarks.headline_sets import (
     TUNE,
     TUNE_EXTRA,
     VALIDATION,
-    WRITTEN_LAYOUT,
     HeadlineCounts,
+    headline_counts,
     load_pages,
     score_page,
-    typeset_layouts,
 )
 from retrieval.layout import clean_spaces, ends_sentence, parse_page
 from retrieval.models import Article
@@ -87,14 +86,6 @@ def measure(pool: list[Article], layouts: int, seed: int) -> tuple[int, int, flo
         ok += recovered(articles, page)
         total += len(articles)
     return ok, total, 1000 * seconds / layouts
-
-
-def headline_counts(pages: dict[str, list[Article]], layouts: int, seed: int) -> HeadlineCounts:
-    """Headline and paragraph figures over `layouts` random layouts of each page."""
-    counts = HeadlineCounts()
-    for _, text, gold in typeset_layouts(pages, layouts, seed, WRITTEN_LAYOUT):
-        counts.add(score_page(gold, parse_page(text)))
-    return counts
 
 
 def generated_counts(pool: list[Article], pages: int, seed: int) -> HeadlineCounts:
