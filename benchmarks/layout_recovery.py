@@ -31,6 +31,7 @@ from benchmarks.headline_sets import (
     TEST,
     TUNE,
     TUNE_EXTRA,
+    TUNE_EXTRA2,
     VALIDATION,
     HeadlineCounts,
     headline_counts,
@@ -111,6 +112,7 @@ def headline_table(pool: list[Article], layouts: int, seed: int, with_test: bool
         (f"extra tune set ({TUNE_EXTRA.name}), {layouts} layouts a page", TUNE_EXTRA),
         (f"extra days ({DAYS.name}), {layouts} layouts a page", DAYS),
         (f"validation set ({VALIDATION.name}), {layouts} layouts a page", VALIDATION),
+        (f"second extra tune set ({TUNE_EXTRA2.name}), {layouts} layouts a page", TUNE_EXTRA2),
     ]
     if with_test:
         sets.append((f"frozen test split ({TEST.name}), {layouts} layouts a page", TEST))
