@@ -46,7 +46,11 @@ _SPACE_RE = re.compile(
     rf"|(?<=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}])"
 )
 
-_ROLE = r"(?:(?:特约|实习|见习|首席|融媒体|本报)?(?:记者|通讯员)|实习生)"
+# A reporter's role; a paper's converged newsroom titles its staff 全媒体记者, 融媒体记者, even
+# with the paper's short name before it (沈报全媒体记者).
+_ROLE = (
+    r"(?:(?:特约|实习|见习|首席|本报|[\u4e00-\u9fff]{0,2}(?:全媒体|融媒体))?(?:记者|通讯员)|实习生)"
+)
 # Extraction may have put spaces around the digits of a dateline (`新华社西宁 11 月 20 日电`).
 _LEAD = (
     r"本报[^（）。，]{0,16}?讯"
@@ -60,9 +64,14 @@ _BYLINE_RE = re.compile(
 )
 # A name: two to four characters, or a transliterated one joined by · (阿不都·热合曼).
 _NAME = r"(?:[\u4e00-\u9fff]{1,6}·)*[\u4e00-\u9fff]{2,4}"
-# `本报记者 张三 李四`, alone on its line or followed by a space and the text; `记者 张三 报道`.
+# Reporters by role: `记者 张三`, `记者 张三 李四 通讯员 王五`.
+_CREDITS = rf"{_ROLE}(?:[ \u3000、]+{_NAME})+(?:[ \u3000]+{_ROLE}(?:[ \u3000、]+{_NAME})+)*"
+# `本报记者 张三 李四` or `文/图 记者 张三`, alone on its line or followed by a space and the
+# text; `记者 张三 报道`, `记者 张三 通讯员 李四 报道`.
 _STAFF_BYLINE_RE = re.compile(
-    rf"^(?:本报记者((?:[ \u3000、]+{_NAME})+)|记者((?:[ \u3000、]+{_NAME})+)[ \u3000]+报道)"
+    rf"^(?:本报记者(?P<staff>(?:[ \u3000、]+{_NAME})+)"
+    rf"|(?:文/图|图/文|文)[ \u3000]+(?P<credited>{_CREDITS})"
+    rf"|(?P<reported>{_CREDITS})[ \u3000]+报道)"
     rf"(?=[ \u3000]|$)"
 )
 _ROLE_RE = re.compile(_ROLE)
@@ -179,8 +188,8 @@ def parse_byline(text: str) -> tuple[str, list[str], str] | None:
     """Split `text` into (byline, reporters, rest) if it opens with a byline, else None."""
     match = _STAFF_BYLINE_RE.match(text)
     if match:
-        found = match.group(1) or match.group(2)
-        names = re.split(r"[ \u3000、]+", found.strip(" \u3000、"))
+        found = match.group("staff") or match.group("credited") or match.group("reported")
+        names = [n for part in _ROLE_RE.split(found) for n in re.split(r"[ \u3000、]+", part) if n]
         return _normalise_byline(match.group(0)), names, text[match.end() :]
     match = _BYLINE_RE.match(text)
     if not match:
