@@ -13,6 +13,13 @@ pages' two-block headlines; the cost of an article left without a headline, of a
 left unattached and the group-size prior on the training pages.
 
     python -m benchmarks.fit_headlines --layouts 8 --mixed 300 --seed 1
+
+`--cross-sets` measures how the fitting generalises to headlines written apart from it: each
+tuning set in turn is left out of the training pages (its pages and its articles on mixed
+pages), the models are fitted on the rest and the set is scored as `layout_recovery` scores it;
+the figures with the models fitted on everything stand beside them.
+
+    python -m benchmarks.fit_headlines --layouts 8 --mixed 300 --seed 1 --cross-sets
 """
 
 from __future__ import annotations
@@ -23,19 +30,21 @@ import logging
 import math
 import random
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
 from benchmarks.headline_sets import (
-    DAYS,
     HEADLINE_LAYOUT,
     LAYOUT_ARTICLES,
-    TUNE,
-    TUNE_EXTRA,
+    TUNING_SETS,
     WRITTEN_LAYOUT,
     HeadlineCounts,
     headline_blocks,
+    headline_counts,
+    load_pages,
     score_page,
     typeset_layouts,
     written_pages,
@@ -114,9 +123,12 @@ def fit_roles(rows: list[dict[str, float]], labels: list[int], l2: float = _L2) 
     }
 
 
-def training_pages(layouts: int, mixed: int, seed: int) -> list[tuple[str, str, list[Article]]]:
-    """(page key, text, gold articles): the written pages in layouts, then mixed pages."""
-    written = written_pages()
+def training_pages(
+    layouts: int, mixed: int, seed: int, without: str | None = None
+) -> list[tuple[str, str, list[Article]]]:
+    """(page key, text, gold articles): the written pages in layouts, then mixed pages; no
+    article of tuning set `without` on any."""
+    written = written_pages(without)
     out = list(typeset_layouts(written, layouts, seed, WRITTEN_LAYOUT))
     pool = [a for page in written.values() for a in page] + articles_from_json(LAYOUT_ARTICLES)
     rng = random.Random(seed + 1)
@@ -273,16 +285,8 @@ def evaluate(model: HeadlineModel, pages: list[tuple[str, str, list[Article]]]) 
     return counts
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--layouts", type=int, default=12, help="layouts of each written page")
-    parser.add_argument("--mixed", type=int, default=300, help="generated mixed pages")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    # Pages with an article left without a headline are counted, not logged one by one.
-    logging.getLogger("retrieval").setLevel(logging.ERROR)
-
-    pages = training_pages(args.layouts, args.mixed, args.seed)
+def fit(pages: list[tuple[str, str, list[Article]]], say=print) -> HeadlineModel:
+    """The three models and the decision constants fitted on `pages` (choices told to `say`)."""
     ex = examples(pages)
     owner = fit_logistic(ex.owner_rows, ex.owner_labels)
     roles = fit_roles(ex.role_rows, ex.role_labels)
@@ -298,19 +302,19 @@ def main() -> None:
     for l2 in _PAIR_L2S:
         probs = pair_out_of_fold(pair_rows, ex, fold_of, folds, l2)
         losses[l2] = log_loss(probs, ex.pair_labels)
-        print(f"pair model, L2 {l2}: out-of-fold log-loss {losses[l2]:.4f}")
+        say(f"pair model, L2 {l2}: out-of-fold log-loss {losses[l2]:.4f}")
     pair_l2 = min(_PAIR_L2S, key=losses.__getitem__)
     pair = fit_logistic(pair_rows, ex.pair_labels, pair_l2)
     probs = pair_out_of_fold(pair_rows, ex, fold_of, folds, pair_l2)
     whole = list(range(len(pair_rows)))
     right = sum((probs[i] > 0.5) == ex.pair_labels[i] for i in whole)
-    print(f"two-block headlines read right out of fold: {right}/{len(whole)}")
+    say(f"two-block headlines read right out of fold: {right}/{len(whole)}")
     # The margin is chosen on the written pages' two-block headlines (each in every layout):
     # they have the headline structures of real pages, where generated kickers and subtitles,
     # clauses cut from the body, are easier to tell apart.
     written = [i for i in whole if not ex.pair_keys[i].startswith("mixed ")]
     margin = pick_margin([probs[i] for i in written], [ex.pair_labels[i] for i in written])
-    print(
+    say(
         f"written two-block headlines out of fold: "
         f"{sum((probs[i] > 0.5) == ex.pair_labels[i] for i in written)}/{len(written)} right"
     )
@@ -318,11 +322,11 @@ def main() -> None:
         for name, rows in (("written", written), ("all", whole)):
             band = [i for i in rows if abs(probs[i] - 0.5) < m]
             wrong = sum((probs[i] > 0.5) != ex.pair_labels[i] for i in band)
-            print(
+            say(
                 f"  margin {m}, {name}: {len(band)} cited whole, {wrong} of them read wrong "
                 f"otherwise, {len(band) - wrong} right"
             )
-    print(f"margin chosen: {margin}")
+    say(f"margin chosen: {margin}")
     # The written headlines read near even or wrong out of fold, once each (not per layout).
     near = {
         (ex.pair_keys[i], ex.pair_texts[i], ex.pair_labels[i], round(probs[i], 2))
@@ -330,37 +334,105 @@ def main() -> None:
         if abs(probs[i] - 0.5) < max(margin, 0.2) or (probs[i] > 0.5) != ex.pair_labels[i]
     }
     for key, texts, kicker, p in sorted(near):
-        print(f"  {key}: p {p:.2f}, kicker + title {bool(kicker)}: {' / '.join(texts)}")
+        say(f"  {key}: p {p:.2f}, kicker + title {bool(kicker)}: {' / '.join(texts)}")
     model = HeadlineModel(owner, roles, group_prior(pages), 0.0, 0.0, margin, pair=pair)
     scored = []
     for missing in _MISSING_COSTS:
         for stray in _STRAY_COSTS:
             counts = evaluate(replace(model, missing_cost=missing, stray_cost=stray), pages)
             scored.append((counts.exact_roles - 10 * counts.foreign_blocks, missing, stray))
-            print(
+            say(
                 f"missing cost {missing}, stray cost {stray}: exact roles "
                 f"{counts.percent('exact_roles'):.1f}%, foreign blocks {counts.foreign_blocks}"
             )
     _, best_missing, best_stray = max(scored)
-    command = (
-        f"python -m benchmarks.fit_headlines --layouts {args.layouts} "
-        f"--mixed {args.mixed} --seed {args.seed}"
-    )
-    model = replace(
+    say(f"margin {margin}, missing cost {best_missing}, stray cost {best_stray}")
+    return replace(
         model,
         missing_cost=best_missing,
         stray_cost=best_stray,
         provenance=(
-            f"{command}: {len(pages)} pages ({TUNE.name}, {TUNE_EXTRA.name}, {DAYS.name} and "
-            f"generated), {len(ex.owner_rows)} block-article rows, {len(ex.role_rows)} "
-            f"headline-block rows, {len(pair_rows)} block-pair rows"
+            f"{len(pages)} pages, {len(ex.owner_rows)} block-article rows, "
+            f"{len(ex.role_rows)} headline-block rows, {len(pair_rows)} block-pair rows"
         ),
     )
+
+
+def _held_out(name: str, layouts: int, mixed: int, seed: int) -> HeadlineCounts:
+    """Set `name`'s figures (its pages in the layouts `layout_recovery` scores) with the models
+    fitted on pages made without any of its articles."""
+    model = fit(training_pages(layouts, mixed, seed, without=name), say=log.info)
+    return headline_counts(load_pages(TUNING_SETS[name]), layouts, seed, model)
+
+
+def _row(c: HeadlineCounts) -> str:
+    return (
+        f"{c.exact_roles}/{c.articles} ({c.percent('exact_roles'):.1f}%) "
+        f"| {c.title_among} ({c.percent('title_among'):.1f}%) | {c.uncertain} "
+        f"| {c.foreign_blocks} | {c.exact_paragraphs} ({c.percent('exact_paragraphs'):.1f}%)"
+    )
+
+
+def cross_sets(layouts: int, mixed: int, seed: int, jobs: int) -> list[str]:
+    """Each tuning set's figures with the models fitted on all sets (in-sample) and fitted
+    without it (held out), as Markdown rows."""
+    names = [n for n, path in TUNING_SETS.items() if path.is_file()]
+    with ProcessPoolExecutor(jobs) as pool:
+        held = pool.map(partial(_held_out, layouts=layouts, mixed=mixed, seed=seed), names)
+        everything = fit(training_pages(layouts, mixed, seed), say=log.info)
+        held = list(held)
+    rows = [
+        "| set | in-sample exact | held-out exact | held-out title among fields "
+        "| held-out uncertain | held-out foreign blocks | held-out exact paragraphs |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    total_in, total_out = HeadlineCounts(), HeadlineCounts()
+    for name, out in zip(names, held, strict=True):
+        inside = headline_counts(load_pages(TUNING_SETS[name]), layouts, seed, everything)
+        total_in.add(inside)
+        total_out.add(out)
+        rows.append(
+            f"| {name} | {inside.exact_roles}/{inside.articles} "
+            f"({inside.percent('exact_roles'):.1f}%) | {_row(out)} |"
+        )
+    rows.append(
+        f"| all | {total_in.exact_roles}/{total_in.articles} "
+        f"({total_in.percent('exact_roles'):.1f}%) | {_row(total_out)} |"
+    )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--layouts", type=int, default=12, help="layouts of each written page")
+    parser.add_argument("--mixed", type=int, default=300, help="generated mixed pages")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--cross-sets",
+        action="store_true",
+        help="fit without each tuning set in turn and score it; write no model",
+    )
+    parser.add_argument("--jobs", type=int, default=2, help="processes for --cross-sets")
+    args = parser.parse_args()
+    # Pages with an article left without a headline are counted, not logged one by one.
+    logging.getLogger("retrieval").setLevel(logging.ERROR)
+
+    if args.cross_sets:
+        print("\n".join(cross_sets(args.layouts, args.mixed, args.seed, args.jobs)))
+        return
+    pages = training_pages(args.layouts, args.mixed, args.seed)
+    model = fit(pages)
+    command = (
+        f"python -m benchmarks.fit_headlines --layouts {args.layouts} "
+        f"--mixed {args.mixed} --seed {args.seed}"
+    )
+    sets = ", ".join(p.name for p in TUNING_SETS.values() if p.is_file())
+    model = replace(model, provenance=f"{command}: {sets} and generated; {model.provenance}")
     path = data_dir() / MODEL_FILE
     path.write_text(
         json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
-    print(f"wrote {path}: margin {margin}, missing cost {best_missing}, stray cost {best_stray}")
+    print(f"wrote {path}")
     print(json.dumps(model.to_json(), ensure_ascii=False, indent=1))
 
 

@@ -31,12 +31,12 @@ from benchmarks.headline_sets import (
     TEST,
     TUNE,
     TUNE_EXTRA,
+    TUNE_EXTRA2,
     VALIDATION,
-    WRITTEN_LAYOUT,
     HeadlineCounts,
+    headline_counts,
     load_pages,
     score_page,
-    typeset_layouts,
 )
 from retrieval.layout import clean_spaces, ends_sentence, parse_page
 from retrieval.models import Article
@@ -89,14 +89,6 @@ def measure(pool: list[Article], layouts: int, seed: int) -> tuple[int, int, flo
     return ok, total, 1000 * seconds / layouts
 
 
-def headline_counts(pages: dict[str, list[Article]], layouts: int, seed: int) -> HeadlineCounts:
-    """Headline and paragraph figures over `layouts` random layouts of each page."""
-    counts = HeadlineCounts()
-    for _, text, gold in typeset_layouts(pages, layouts, seed, WRITTEN_LAYOUT):
-        counts.add(score_page(gold, parse_page(text)))
-    return counts
-
-
 def generated_counts(pool: list[Article], pages: int, seed: int) -> HeadlineCounts:
     """Headline figures on random pages of `pool` with real-paper headline structures."""
     rng = random.Random(seed)
@@ -120,6 +112,7 @@ def headline_table(pool: list[Article], layouts: int, seed: int, with_test: bool
         (f"extra tune set ({TUNE_EXTRA.name}), {layouts} layouts a page", TUNE_EXTRA),
         (f"extra days ({DAYS.name}), {layouts} layouts a page", DAYS),
         (f"validation set ({VALIDATION.name}), {layouts} layouts a page", VALIDATION),
+        (f"second extra tune set ({TUNE_EXTRA2.name}), {layouts} layouts a page", TUNE_EXTRA2),
     ]
     if with_test:
         sets.append((f"frozen test split ({TEST.name}), {layouts} layouts a page", TEST))

@@ -46,7 +46,11 @@ _SPACE_RE = re.compile(
     rf"|(?<=[{_CJK}{_CJK_PUNCT}0-9{_ASCII_PUNCT}])[ \t\u3000]+(?=[{_CJK}{_CJK_PUNCT}])"
 )
 
-_ROLE = r"(?:(?:特约|实习|见习|首席|融媒体|本报)?(?:记者|通讯员)|实习生)"
+# A reporter's role; a paper's converged newsroom titles its staff 全媒体记者, 融媒体记者, even
+# with the paper's short name before it (沈报全媒体记者).
+_ROLE = (
+    r"(?:(?:特约|实习|见习|首席|本报|[\u4e00-\u9fff]{0,2}(?:全媒体|融媒体))?(?:记者|通讯员)|实习生)"
+)
 # Extraction may have put spaces around the digits of a dateline (`新华社西宁 11 月 20 日电`).
 _LEAD = (
     r"本报[^（）。，]{0,16}?讯"
@@ -60,9 +64,14 @@ _BYLINE_RE = re.compile(
 )
 # A name: two to four characters, or a transliterated one joined by · (阿不都·热合曼).
 _NAME = r"(?:[\u4e00-\u9fff]{1,6}·)*[\u4e00-\u9fff]{2,4}"
-# `本报记者 张三 李四`, alone on its line or followed by a space and the text; `记者 张三 报道`.
+# Reporters by role: `记者 张三`, `记者 张三 李四 通讯员 王五`.
+_CREDITS = rf"{_ROLE}(?:[ \u3000、]+{_NAME})+(?:[ \u3000]+{_ROLE}(?:[ \u3000、]+{_NAME})+)*"
+# `本报记者 张三 李四` or `文/图 记者 张三`, alone on its line or followed by a space and the
+# text; `记者 张三 报道`, `记者 张三 通讯员 李四 报道`.
 _STAFF_BYLINE_RE = re.compile(
-    rf"^(?:本报记者((?:[ \u3000、]+{_NAME})+)|记者((?:[ \u3000、]+{_NAME})+)[ \u3000]+报道)"
+    rf"^(?:本报记者(?P<staff>(?:[ \u3000、]+{_NAME})+)"
+    rf"|(?:文/图|图/文|文)[ \u3000]+(?P<credited>{_CREDITS})"
+    rf"|(?P<reported>{_CREDITS})[ \u3000]+报道)"
     rf"(?=[ \u3000]|$)"
 )
 _ROLE_RE = re.compile(_ROLE)
@@ -179,8 +188,8 @@ def parse_byline(text: str) -> tuple[str, list[str], str] | None:
     """Split `text` into (byline, reporters, rest) if it opens with a byline, else None."""
     match = _STAFF_BYLINE_RE.match(text)
     if match:
-        found = match.group(1) or match.group(2)
-        names = re.split(r"[ \u3000、]+", found.strip(" \u3000、"))
+        found = match.group("staff") or match.group("credited") or match.group("reported")
+        names = [n for part in _ROLE_RE.split(found) for n in re.split(r"[ \u3000、]+", part) if n]
         return _normalise_byline(match.group(0)), names, text[match.end() :]
     match = _BYLINE_RE.match(text)
     if not match:
@@ -225,11 +234,13 @@ def _find_bylines(blocks: list[_Block]) -> None:
         previous_ends = ends_sentence(block.lines[-1]) or len(block.lines) <= _MAX_HEADLINE_LINES
 
 
-def _find_headlines(blocks: list[_Block]) -> list[bool]:
-    """Headline blocks: short, never reach sentence-final punctuation, and no body continues them.
+def _find_headlines(blocks: list[_Block]) -> tuple[list[bool], list[bool]]:
+    """Headline blocks, and body blocks that open an article with no byline.
 
-    Text after a headline is another headline, a new article's byline or the end of the page;
-    a short fragment followed by body text is a column break inside a sentence instead. A
+    A headline is short, never reaches sentence-final punctuation, and no body continues it:
+    text after a headline is another headline, a new article's byline, the indented first line
+    of an article printed without a byline (`_opens_unsigned`) or the end of the page; a short
+    fragment followed by body text is a column break inside a sentence instead. A
     headline may end in ！ or ？ (`加油，中国队！`) when it holds no full stop and starts
     cleanly (after a sentence end or other headline-shaped blocks), so that it cannot be the
     tail of a sentence cut by a column break.
@@ -241,6 +252,10 @@ def _find_headlines(blocks: list[_Block]) -> list[bool]:
     clean = [True] * len(blocks)
     for i in range(1, len(blocks)):
         clean[i] = ends_sentence(blocks[i - 1].lines[-1]) or (shaped[i - 1] and clean[i - 1])
+    unsigned = [
+        i > 0 and shaped[i - 1] and clean[i] and _opens_unsigned(blocks, shaped, i)
+        for i in range(len(blocks))
+    ]
     heads = [False] * len(blocks)
     follows_ok = True
     for i in range(len(blocks) - 1, -1, -1):
@@ -252,8 +267,38 @@ def _find_headlines(blocks: list[_Block]) -> list[bool]:
             and bool(_EXCLAIMED_HEADLINE_RE.fullmatch(block.text))
         )
         heads[i] = follows_ok and (shaped[i] or exclaimed)
-        follows_ok = heads[i] or block.byline is not None
-    return heads
+        follows_ok = heads[i] or block.byline is not None or unsigned[i]
+    return heads, [u and not h for u, h in zip(unsigned, heads, strict=True)]
+
+
+def _opens_unsigned(blocks: list[_Block], shaped: list[bool], i: int) -> bool:
+    """Whether block `i`, body text with no byline after headline-shaped blocks, opens an
+    article printed without one (a one-paragraph item at the foot of a page).
+
+    It does when its first line is indented as a paragraph's first line is and the line before
+    it had room for that line's first piece, in the width of its column (measured on it, else
+    on the body blocks after it). A sentence cut by a column break after a short fragment
+    (which looks like a headline) goes on at full width instead, after a full line.
+    """
+    block = blocks[i]
+    if block.byline is not None:
+        return False
+    if len(block.lines) > 1:
+        after = block.lines[1]
+    elif i + 1 < len(blocks) and not ends_sentence(block.lines[0]):
+        after = blocks[i + 1].lines[0]
+    else:
+        return False
+    body = [block]
+    for j in range(i + 1, len(blocks)):
+        if blocks[j].byline is not None or shaped[j]:
+            break
+        body.append(blocks[j])
+    width = _block_width(block, _column_width(body))
+    previous = blocks[i - 1].lines[-1]
+    return not _full(previous, _first_unit_width(block.lines[0]), width) and bool(
+        _indented(block.lines[0], after, width)
+    )
 
 
 def _column_width(blocks: list[_Block]) -> int:
@@ -324,6 +369,15 @@ def _block_width(block: _Block, article_width: int) -> int:
     return max(_tight_widths(block), default=article_width)
 
 
+def _indented(line: str, after: str, width: int) -> bool | None:
+    """Whether `line`, followed in its paragraph by `after`, was set as a paragraph's first line
+    (indented) rather than at the full `width`; None when greedy breaking could have ended it
+    either way."""
+    after_width = _first_unit_width(after)
+    indented = _full(line, after_width, width - INDENT)
+    return indented if indented != _full(line, after_width, width) else None
+
+
 def _paragraph_ends(
     last: str, last_is_first: bool, nxt: str, after: str | None, widths: tuple[int, int]
 ) -> bool:
@@ -343,9 +397,8 @@ def _paragraph_ends(
         return True
     width = widths[1]
     if after is not None:
-        after_width = _first_unit_width(after)
-        indented = _full(nxt, after_width, width - INDENT)
-        if indented != _full(nxt, after_width, width):
+        indented = _indented(nxt, after, width)
+        if indented is not None:
             return indented
     # `nxt` may be a whole one-line paragraph or the last line of this one: it is the former
     # when short enough for an indented line, the reading that needs no column break here.
@@ -364,6 +417,8 @@ def _paragraphs(blocks: list[_Block]) -> list[str]:
     first = blocks[0]
     alone = first.byline_chars == len(first.lines[0]) and not (first.byline or "").endswith("）")
     first_index = 1 if alone else None
+    if first.byline is None:
+        first_index = 0  # an article with no byline opens with an indented line
     paragraphs: list[list[str]] = [drop_chars(first.lines, first.byline_chars)]
     for i, (prev, nxt) in enumerate(pairwise(blocks)):
         following = blocks[i + 2].lines[0] if i + 2 < len(blocks) else None
@@ -411,7 +466,7 @@ def page_parts(text: str) -> PageParts:
         if banner:
             blocks = blocks[1:]
     _find_bylines(blocks)
-    is_head = _find_headlines(blocks)
+    is_head, unsigned = _find_headlines(blocks)
 
     heads: list[HeadBlock] = []
     bodies: list[list[int]] = []
@@ -420,8 +475,8 @@ def page_parts(text: str) -> PageParts:
         if is_head[i]:
             run += bool(heads) and heads[-1].index != i - 1
             heads.append(HeadBlock(block.text, i, run))
-        elif block.byline is not None or not bodies:
-            if block.byline is None:
+        elif block.byline is not None or unsigned[i] or not bodies:
+            if block.byline is None and not unsigned[i]:
                 log.warning("line %d: text before any byline read as an article", block.lineno)
             bodies.append([i])
         else:

@@ -137,6 +137,20 @@ def test_short_one_paragraph_articles_keep_their_text_and_titles():
     ]
 
 
+def test_article_without_a_byline_after_a_headline_is_its_own():
+    """An item printed without a byline opens with an indented line after headline blocks: it
+    is an article of its own, not the tail of the article before."""
+    _, paragraphs = RIVER
+    unsigned = "\n".join(wrap(paragraphs[0], 36, 32))
+    page = parse_page(
+        _page(_body(*METRO), "湟水河畔新增3处亲水平台", unsigned, "地铁1号线二期工程下月开通")
+    )
+    assert [(a.byline, a.title, a.paragraphs) for a in page.articles] == [
+        (METRO[0], "地铁1号线二期工程下月开通", METRO[1]),
+        (None, "湟水河畔新增3处亲水平台", paragraphs),
+    ]
+
+
 def test_phrase_space_in_a_headline_is_kept():
     page = parse_page(_page(_body(*METRO), "二期工程下月开通 新增车站8座"))
     assert page.articles[0].title == "二期工程下月开通 新增车站8座"

@@ -202,6 +202,15 @@ def test_join_lines_restores_the_space_of_a_break_inside_latin_text():
         ("新华社北京9月1日电", "新华社北京9月1日电", []),
         ("记者 张文博 报道", "记者 张文博 报道", ["张文博"]),
         ("记者 张文博 李华 报道", "记者 张文博 李华 报道", ["张文博", "李华"]),
+        ("记者 王晓东 通讯员 马强 报道", "记者 王晓东 通讯员 马强 报道", ["王晓东", "马强"]),
+        ("文/图 记者 扎西顿珠", "文/图 记者 扎西顿珠", ["扎西顿珠"]),
+        # A converged newsroom's staff, with the paper's short name before the role.
+        ("本报讯（全媒体记者 刘丽）记者", "本报讯（全媒体记者 刘丽）", ["刘丽"]),
+        (
+            "本报讯（沈报全媒体记者 李婷 通讯员 杨光）记者",
+            "本报讯（沈报全媒体记者 李婷 通讯员 杨光）",
+            ["李婷", "杨光"],
+        ),
     ],
 )
 def test_byline_forms_give_byline_and_reporters(text, byline, reporters):
