@@ -1009,8 +1009,8 @@ _ITEM_SEPARATOR = re.compile(r"、|和|及|与|以及")
 # 包括百济以及哪一国; 包含什么以及…病毒): the answer is the item the question leaves out.
 _LIST_BEFORE_GAP = re.compile(r"(?:、|和|及|与|以及|或|还有)$")
 _LIST_AFTER_GAP = re.compile(r"^(?:等?(?:、|和|及|与|以及|或))")
-_LIST_CLAUSE = re.compile(r"[^，。；：！？,;:!?]+")
-_PART_END = re.compile(r"[。；;]")
+_LIST_CLAUSE = re.compile(r"[^，。；：！？,;:!?]+")  # a clause
+_PART_END = re.compile(r"[。；;]")  # the end of a sentence or of a part of one
 _LIST_SPLIT = re.compile(r"以及|、|和|及|与|或")
 _MEMBER_MIN = 2
 
@@ -1148,7 +1148,7 @@ def _respective(question: str, qt: QuestionType, sentence: str) -> Span | None:
         # The question is about this pairing, not about another clause of the sentence (毛泽东
         # 作为…主席承担了…责任，邓小平、周恩来分别代表…: 谁作为主席承担责任 asks the first).
         here = len(_bigrams(sentence[left[0].start : right[-1].end]) & said)
-        elsewhere = [len(_bigrams(c.group()) & said) for c in _CLAUSE.finditer(sentence)
+        elsewhere = [len(_bigrams(c.group()) & said) for c in _LIST_CLAUSE.finditer(sentence)
                      if c.end() <= left[0].start or c.start() >= right[-1].end]
         if here >= max(elsewhere, default=0):
             # Of two pairings (男子…分获第二、三名；女子…分列第二、三名), the one whose part of
@@ -1160,8 +1160,6 @@ def _respective(question: str, qt: QuestionType, sentence: str) -> Span | None:
 
 
 _PAIR_MATCH = 2
-_CLAUSE = re.compile(r"[^，。；：！？,;:!?]+")
-_PART_END = re.compile(r"[。；;]")
 
 
 def _without_title(listed: Span, names: list[str]) -> Span:
