@@ -366,11 +366,7 @@ def _held_out(name: str, layouts: int, mixed: int, seed: int) -> HeadlineCounts:
 
 
 def _row(c: HeadlineCounts) -> str:
-    return (
-        f"{c.exact_roles}/{c.articles} ({c.percent('exact_roles'):.1f}%) "
-        f"| {c.title_among} ({c.percent('title_among'):.1f}%) | {c.uncertain} "
-        f"| {c.foreign_blocks} | {c.exact_paragraphs} ({c.percent('exact_paragraphs'):.1f}%)"
-    )
+    return f"{c.exact_roles}/{c.articles} ({c.percent('exact_roles'):.1f}%) | {c.cells()}"
 
 
 def cross_sets(layouts: int, mixed: int, seed: int, jobs: int) -> list[str]:

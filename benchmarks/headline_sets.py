@@ -155,6 +155,15 @@ class HeadlineCounts:
     def percent(self, name: str) -> float:
         return 100 * getattr(self, name) / self.articles if self.articles else 0.0
 
+    def cells(self) -> str:
+        """The Markdown cells after the exact-roles one: titles among the fields, uncertain,
+        foreign blocks, exact paragraphs (both benchmarks' tables end so)."""
+        return (
+            f"{self.title_among} ({self.percent('title_among'):.1f}%) | {self.uncertain} "
+            f"| {self.foreign_blocks} "
+            f"| {self.exact_paragraphs} ({self.percent('exact_paragraphs'):.1f}%)"
+        )
+
 
 def score_page(gold: list[Article], page: Page) -> HeadlineCounts:
     """How `page`'s parse matches the typeset articles, article by article in reading order.

@@ -132,8 +132,7 @@ def headline_table(pool: list[Article], layouts: int, seed: int, with_test: bool
     for name, c in results:
         rows.append(
             f"| {name} | {c.articles} | {c.exact_roles} ({c.percent('exact_roles'):.1f}%) "
-            f"| {c.title_among} ({c.percent('title_among'):.1f}%) | {c.uncertain} "
-            f"| {c.foreign_blocks} | {c.exact_paragraphs} ({c.percent('exact_paragraphs'):.1f}%) |"
+            f"| {c.cells()} |"
         )
     return rows
 
