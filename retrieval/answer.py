@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from retrieval import extract, news, ranker
+from retrieval import dates, extract, news, ranker
 from retrieval.features import (
     Candidate,
     Probe,
@@ -329,6 +329,9 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "paragraph_cov_soft": coverage(weights, titled, probe, soft=True),
         "typed_missing": float(qt.qtype in _TYPED and not typed),
         "asked_missing": float(_asked_word_missing(text, qt, weights, article_text, typed)),
+        # 2025年西宁半马 over a report of 2024 that names no 2025: another edition.
+        "year_missing": float(not dates.years_asked(text) <= dates.years_covered(
+            whole, dates.parse_iso(article.date))),
         "asked_article": coverage(asked, whole, probe, soft=True) if asked else 1.0,
         "asked_paragraph": coverage(asked, titled, probe, soft=True) if asked else 1.0,
         "score": best.score,

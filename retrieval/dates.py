@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from retrieval.qtype import NUM_UNITS
+
 VAGUE = "vague"
 
 _CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -114,6 +116,36 @@ def mentions(text: str, anchor: date) -> list[DateMention]:
             relative = m.lastgroup not in ("ymd", "ym", "y")
             out.append(DateMention(m.start(), m.end(), m.group(), value, relative))
     return out
+
+
+# A count is no year (2000余名, 2000名志愿者): a year is not followed by a measure word but 年.
+_YEAR_DIGITS = re.compile(
+    rf"(?<![\d.])(?:19|20)\d{{2}}(?![\d.]|余|多|(?:{'|'.join(set(NUM_UNITS.split('|')) - {'年'})}))"
+)
+
+
+def years_written(text: str) -> set[int]:
+    """The four-digit years a text writes, with or without 年 (2024招商银行西宁半程马拉松赛)."""
+    return {int(y) for y in _YEAR_DIGITS.findall(text)}
+
+
+# 23年西宁半马: a reader's two-digit year (not 20年来, 30年前: a span of years).
+_SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})年(?![来前后间代内])")
+
+
+def years_asked(question: str) -> set[int]:
+    """The years a question names: written in full, or in two digits (24年 → 2024)."""
+    return years_written(question) | {2000 + int(y) for y in _SHORT_YEAR.findall(question)}
+
+
+def years_covered(text: str, anchor: date | None) -> set[int]:
+    """The years an article speaks of: those it writes, those its relative words resolve to
+    (今年, 去年) against its date, and the year of its date itself."""
+    years = years_written(text)
+    if anchor is not None:
+        years.add(anchor.year)
+        years.update(int(m.value[:4]) for m in mentions(text, anchor) if m.value != VAGUE)
+    return years
 
 
 def _value(m: re.Match, anchor: date, text: str) -> str | None:

@@ -520,3 +520,12 @@ def test_colloquial_question_words_ask_what_the_written_ones_ask(searcher, quest
 )
 def test_the_name_of_someone_named_by_a_role_is_a_persons_name(question, qtype):
     assert classify(question).qtype == qtype
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    ("2024年西宁半马几点开赛？", True),
+    ("24年西宁半马几点开赛？", True),
+    ("2026年西宁半马几点开赛？", False),  # the page reports 2024's race and names no 2026
+])
+def test_a_year_the_article_does_not_cover_is_refused(searcher, question, answered):
+    assert (answer(question, searcher).answer is not None) is answered

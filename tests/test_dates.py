@@ -6,7 +6,16 @@ from datetime import date
 
 import pytest
 
-from retrieval.dates import Asked, annotate, asked_time, display, mentions, range_end
+from retrieval.dates import (
+    Asked,
+    annotate,
+    asked_time,
+    display,
+    mentions,
+    range_end,
+    years_asked,
+    years_covered,
+)
 
 FRIDAY = date(2024, 8, 23)
 
@@ -102,3 +111,13 @@ def test_the_end_of_a_range_across_midnight_keeps_its_day_word():
 )
 def test_the_time_a_question_names(question, expected):
     assert asked_time(question) == expected
+
+
+def test_years_asked_reads_full_and_two_digit_years_not_spans_or_counts():
+    assert years_asked("24年西宁半马和2023年的比，20年来有2000余名") == {2024, 2023}
+
+
+def test_years_covered_adds_the_articles_own_year_and_its_relative_years():
+    text = "去年（有2000余名志愿者）的2024招商银行西宁半程马拉松赛"
+    assert years_covered(text, date(2025, 8, 1)) == {2025, 2024}
+    assert years_covered(text, None) == {2024}
