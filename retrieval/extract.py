@@ -39,8 +39,9 @@ _TIME_RE = re.compile(rf"(?:{_TIME_PIECE})(?:\s?(?:{_TIME_PIECE}))*")
 _ROMAN = r"(?<![a-z])(?:viii|vii|vi|iv|ix|v|iii|ii|i|x)(?=[类级期])"
 _NUMBER_RE = re.compile(
     # A comma groups thousands (1,000), never two numbers (7.07，15岁 is 7.07,15岁 after NFKC).
-    # 约/近/逾/超过 qualify the number and belong to it; 达/共 are verbs before it (达16.8万册次).
-    rf"(?:约|近|逾|超过)?(?:\d+(?:\.\d+|,\d{{3}}(?!\d))*|[{_CN_DIGITS}]{{1,6}}|{_ROMAN})"
+    # 约/近/逾/超过 qualify the number and belong to it; 达/共 are verbs before it (达16.8万册次);
+    # 第 makes it an ordinal (第26届), an answer to 第几 only.
+    rf"(?:约|近|逾|超过)?第?(?:\d+(?:\.\d+|,\d{{3}}(?!\d))*|[{_CN_DIGITS}]{{1,6}}|{_ROMAN})"
     rf"(?:\s?[万亿千百])*(?:余|多)?"
     # A Latin unit ends where the letters do (5g基站, not the 3 of 3meters; 10次wta keeps 次).
     rf"\s?(?:%|％|‰|(?:{NUM_UNITS})(?:(?<![a-z])|(?![a-z])))?"
@@ -626,6 +627,10 @@ def answer_candidates(
         out = [c for c in out if _GRAIN[qt.grain].search(c.text)]
     if qt.bound == "end":
         out = _at_end(out, sentence)
+    if qt.qtype == "number":
+        # 第几 is answered by an ordinal (第五套), 多少 by a quantity (第七污水处理厂 holds none).
+        ordinal = bool(_ORDINAL_QUESTION.search(question))
+        out = [c for c in out if c.text.startswith("第") == ordinal] or (out if ordinal else [])
     if qt.qtype == "number" and not (qt.measure and "%" in qt.measure.split("|")):
         # A share the sentence gives of the asked amount (借阅量…占比超过四成) answers a share
         # question, not the amount.
@@ -642,6 +647,7 @@ def answer_candidates(
     return out
 
 
+_ORDINAL_QUESTION = re.compile(r"第(?:几|多少)|名次|排名|排第")
 # What marks a time as the end of a span (活动持续至9月8日).
 _END_MARK = re.compile(r"(?:至|到|截至|直到|直至|止于)\s?$")
 _SHARE_MARK = re.compile(r"(?:占比|比重|比例|占|约占)\s?$")

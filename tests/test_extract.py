@@ -101,6 +101,20 @@ def test_counts_carry_a_fitting_measure_word(question, sentence, expected):
 @pytest.mark.parametrize(
     ("question", "sentence", "expected"),
     [
+        ("这是第几届艺术节？", "本届是第五届艺术节，共有3000人参加。", "第五届"),
+        ("东芝排名第几？", "东芝在晶片厂排名中位列第4，营收增长12%。", "第4"),
+        # An ordinal names which one, not how many: 第七污水处理厂 holds no count.
+        ("污水处理厂日处理能力是多少？", "第七污水处理厂扩建工程明年投运。", None),
+        ("有多少人参加？", "本届是第五届艺术节，共有3000人参加。", "3000人"),
+    ],
+)
+def test_an_ordinal_answers_which_one_and_only_that(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
         ("王卫东调研了哪个园区？", "王卫东来到南川工业园区调研重大项目。", "南川工业园区"),
         ("王卫东去了哪个园区？", "王卫东深入南川工业园区调研。", "南川工业园区"),
         ("西宁的市花是什么花？", "西宁市的市花是丁香花，每年五月盛开。", "丁香花"),
