@@ -618,6 +618,10 @@ def answer_candidates(
     found = typed_candidates(qt.qtype, sentence, tagged=tagged)
     if qt.qtype == "time" and (qt.bound or qt.grain == "clock"):
         found = time_ranges(sentence)
+    elif qt.qtype == "time":
+        # Hours of a day are given as a range (每天9时至21时开放): 什么时候开放 asks all of it,
+        # while a span of dates answers one end (CMRC, DRCD).
+        found = _outermost(found + [r for r in time_ranges(sentence) if _HOURS.fullmatch(r.text)])
     out = [c for c in found if c.text not in question]
     if qt.measure:
         # A duration is written like a date (二十年): 多久 takes times too.
@@ -647,6 +651,8 @@ def answer_candidates(
     return out
 
 
+_CLOCK = rf"{_NUM}[时点](?:{_NUM}分|半)?"
+_HOURS = re.compile(rf"{_CLOCK}(?:{'|'.join(_CLOCK_RANGE)}){_CLOCK}")
 _ORDINAL_QUESTION = re.compile(r"第(?:几|多少)|名次|排名|排第")
 # What marks a time as the end of a span (活动持续至9月8日).
 _END_MARK = re.compile(r"(?:至|到|截至|直到|直至|止于)\s?$")
