@@ -83,6 +83,7 @@ _PLACE_SUFFIX = (
     "岛",
     "中心",
     "广场",
+    "市场",
     "公园",
     "园区",
     "体育馆",
@@ -431,8 +432,10 @@ def places(sentence: str, hmm: bool = True) -> list[Span]:
             i += 1
             continue
         j = last = i
+        # A bound morpheme (湟 of 河湟, tagged g) continues a name as a noun does.
         while (
-            j + 1 < len(toks) and toks[j + 1][3] in _NOUNISH and toks[j + 1][1] - toks[i][0] <= 16
+            j + 1 < len(toks) and toks[j + 1][3] in (*_NOUNISH, "g", "ng")
+            and toks[j + 1][1] - toks[i][0] <= 16
         ):
             j += 1
             if toks[j][3] == "ns" or toks[j][2].endswith(_PLACE_SUFFIX):

@@ -14,6 +14,7 @@ from retrieval.extract import (
     headed,
     numbers,
     persons,
+    places,
     time_ranges,
     typed_candidates,
 )
@@ -451,3 +452,15 @@ def test_respectively_pairs_the_ith_item_of_one_list_with_the_ith_of_the_other(
 ):
     assert short_answer(question, sentence) == expected
 
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        # 湟 of 河湟 is a bound morpheme (jieba: g); the name runs on to 广场.
+        ("闭幕式在湟中区河湟文化博物馆广场举行。", "湟中区河湟文化博物馆广场"),
+        ("专场招聘会在城北区人力资源市场举行。", "城北区人力资源市场"),
+    ],
+)
+def test_a_place_name_runs_over_bound_morphemes_to_its_suffix(sentence, place):
+    assert place in [s.text for s in places(sentence)]
