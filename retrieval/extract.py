@@ -463,6 +463,7 @@ _QUOTED_ITEMS = re.compile(r"(?:“[^“”]{1,30}”|《[^《》]{1,40}》|「[
 _ITEM = r"[^，。；：、,;:！？!?“”《》「」（）()\s等]{1,20}"
 _LISTED = re.compile(rf"{_ITEM}(?:、{_ITEM})+(?:(?:和|及|与|以及|或){_ITEM})?")
 _PAIR_ITEM = 8
+_LAST_SLACK = 2
 
 
 def enumerations(sentence: str) -> list[Span]:
@@ -489,8 +490,15 @@ def _cut_words(item: str, limit: int, *, from_end: bool) -> str:
     fit `limit`, less a leading verb (提高签约项目合同履约率 → 合同履约率, 推广风能 → 风能); the
     last drops its trailing verbs and adverbs (王振昌出席 → 王振昌, 刘超分别宣读 → 刘超)."""
     if not from_end:
-        pairs = list(posseg.cut(item))
-        while len(pairs) > 1 and len(pairs[-1].word) > 1 and pairs[-1].flag[0] in "vdpuc":
+        pairs = []
+        for pair in posseg.cut(item):
+            # The last item runs on into the clause (海湖大道部分路段将实施…): its first words, a
+            # little longer than the inner items at most (夜间照明设施 beside 安全护栏).
+            if pairs and sum(len(p.word) for p in pairs) + len(pair.word) > limit + _LAST_SLACK:
+                break
+            pairs.append(pair)
+        while len(pairs) > 1 and (pairs[-1].flag[0] in "dpuc" or (
+                len(pairs[-1].word) > 1 and pairs[-1].flag[0] == "v")):
             pairs.pop()
         return "".join(p.word for p in pairs)
     kept: list[str] = []
@@ -500,7 +508,7 @@ def _cut_words(item: str, limit: int, *, from_end: bool) -> str:
         kept.insert(0, word)
     # The verbs, prepositions, adverbs and time words opening the clause are no part of the
     # first item (先后深入|城中区水井巷商业街).
-    while len(kept) > 1 and next(iter(posseg.cut(kept[0]))).flag[0] in "vpdt":
+    while len(kept) > 1 and next(iter(posseg.cut(kept[0]))).flag[0] in "vpdtu":
         kept.pop(0)
     return "".join(kept)
 

@@ -276,6 +276,21 @@ def test_a_list_starts_after_the_words_opening_its_clause():
 
 
 @pytest.mark.parametrize(
+    ("sentence", "listed"),
+    [
+        # the last item ends about as long as the inner ones, not at the clause's end
+        ("海湖新区文景街、宁张路、通海路、文汇路、海湖大道部分路段将实施沥青路面罩面。",
+         "文景街、宁张路、通海路、文汇路、海湖大道"),
+        ("配套设置了座椅、安全护栏和夜间照明设施，方便市民。", "座椅、安全护栏和夜间照明设施"),
+        # a particle before the first item is no part of it
+        ("途经多条路段的1路、9路、22路公交线路将绕行。", "1路、9路、22路"),
+    ],
+)
+def test_a_lists_open_ends_are_cut_to_its_items(sentence, listed):
+    assert listed in [s.text for s in enumerations(sentence)]
+
+
+@pytest.mark.parametrize(
     ("sentence", "name"),
     [
         ("女子冠军由青海选手才让卓玛以1小时12分09秒获得。", "才让卓玛"),  # taggers give 卓玛
