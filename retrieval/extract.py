@@ -19,7 +19,7 @@ import jieba.posseg as posseg
 
 from retrieval import entities
 from retrieval.kinds import is_kind_of, is_synonym
-from retrieval.qtype import NUM_UNITS, QuestionType
+from retrieval.qtype import NUM_UNITS, SIZE_UNITS, QuestionType
 from retrieval.tokenize import normalize
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千万两"
@@ -653,6 +653,8 @@ def answer_candidates(
     if qt.unit in _COUNTED:
         fits = [c for c in out if _unit(c.text) in _COUNTED[qt.unit]]
         out = fits or [c for c in out if _unit(c.text) is None]
+    elif qt.unit == "大":
+        out = [c for c in out if _SIZE_AT_END.search(c.text)] or out
     elif qt.unit:
         out = [c for c in out if c.text.endswith(qt.unit)] or out
     if qt.noun and qt.qtype != "other":
@@ -700,6 +702,7 @@ _COUNTED = {
     "家": frozenset("家 所 个".split()), "所": frozenset("所 家 个".split()),
     **dict.fromkeys(_BOOKS, _BOOKS), **dict.fromkeys(("处", "座"), _SITES),
 }
+_SIZE_AT_END = re.compile(rf"(?:{SIZE_UNITS})$")
 _UNIT_AT_END = re.compile(rf"(?:{NUM_UNITS})$")
 
 

@@ -69,6 +69,8 @@ _PLURAL = re.compile(r"哪些|哪几|分别")
 # 多高/多重/多大年纪/多少钱 ask for a measure: the answer is a number with one of these units.
 _LENGTH = "米|公尺|千米|公里|厘米|公分|毫米|英尺|英里|海里|km|cm|mm|CM|KM|m"
 _DURATION = "年|个月|月|周|天|小时|分钟|秒|世纪"
+_AREA = "平方公里|平方千米|平方米|公顷|亩|英亩|km²|km2"
+_WEIGHT = "吨|公斤|千克|克|斤|磅"
 _MEASURES = [
     # A share is a percentage or tenths (就业率82.5%, 占比超过四成), never a head count; a share
     # of a measure (产值增长百分之多少, 面积占多少比例) is still a share; a rate of events (频率)
@@ -80,14 +82,16 @@ _MEASURES = [
                 r"工资|补贴|补助|罚款"),
      "元|块|美元|欧元|英镑|日元|港元|港币|台币|卢布"),
     (re.compile(r"多高|海拔|高度|身高"), f"{_LENGTH}|层"),
-    (re.compile(r"多重|重量|体重"), "吨|公斤|千克|克|斤|磅"),
+    (re.compile(r"多重|重量|体重"), _WEIGHT),
     (re.compile(r"多远|距离"), _LENGTH),
     (re.compile(r"多久|多长时间"), _DURATION),
     (re.compile(r"多深|深度|多宽|宽度|多厚|厚度|多长|长度|体长|全长"), _LENGTH),
     # km2: km² after NFKC.
     # 多大 alone asks a size of any kind (规模多大 → 12000人); an area only beside 面积/占地.
-    (re.compile(r"面积|占地"), "平方公里|平方千米|平方米|公顷|亩|英亩|km²|km2"),
+    (re.compile(r"面积|占地"), _AREA),
 ]
+# 多大 alone asks a size: a measure (约1800平方米, 15至25毫米) before a count (3处), when both are.
+SIZE_UNITS = f"{_AREA}|{_LENGTH}|{_WEIGHT}|立方米|升|毫升"
 
 
 # The grain of a time question: a clock time for 几点, a day for 哪天/几号, a year for 哪年. An

@@ -106,6 +106,18 @@ def test_counts_carry_a_fitting_measure_word(question, sentence, expected):
 @pytest.mark.parametrize(
     ("question", "sentence", "expected"),
     [
+        ("亲水平台有多大？", "新建的3处亲水平台总面积约1800平方米。", "约1800平方米"),
+        ("这轮降雨下多大？", "3个区县将有中雨，累计降水量15至25毫米。", "15至25毫米"),
+        ("比赛规模多大？", "本届赛事共有12000人参赛。", "12000人"),  # no measure: the count
+    ],
+)
+def test_how_big_is_a_measure_before_a_count(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
         ("这是第几届艺术节？", "本届是第五届艺术节，共有3000人参加。", "第五届"),
         ("东芝排名第几？", "东芝在晶片厂排名中位列第4，营收增长12%。", "第4"),
         # An ordinal names which one, not how many: 第七污水处理厂 holds no count.
