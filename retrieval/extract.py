@@ -655,6 +655,9 @@ def answer_candidates(
         out = fits or [c for c in out if _unit(c.text) is None]
     elif qt.unit == "大":
         out = [c for c in out if _SIZE_AT_END.search(c.text)] or out
+    elif qt.unit and _SIZE_AT_END.search(qt.unit):
+        # 多少公里 is answered in a length: 两个 is no answer to it.
+        out = [c for c in out if _SIZE_AT_END.search(c.text)]
     elif qt.unit:
         out = [c for c in out if c.text.endswith(qt.unit)] or out
     if qt.noun and qt.qtype != "other":

@@ -109,9 +109,12 @@ def test_counts_carry_a_fitting_measure_word(question, sentence, expected):
         ("亲水平台有多大？", "新建的3处亲水平台总面积约1800平方米。", "约1800平方米"),
         ("这轮降雨下多大？", "3个区县将有中雨，累计降水量15至25毫米。", "15至25毫米"),
         ("比赛规模多大？", "本届赛事共有12000人参赛。", "12000人"),  # no measure: the count
+        ("玉带河全长多少公里？", "玉带河全长101公里，流经三个县。", "101公里"),
+        # a length asked, none written: no count stands in for it
+        ("欢乐跑全程多少公里？", "12000名跑者参加了半程马拉松和欢乐跑两个项目。", None),
     ],
 )
-def test_how_big_is_a_measure_before_a_count(question, sentence, expected):
+def test_a_size_is_answered_by_a_measure(question, sentence, expected):
     assert short_answer(question, sentence) == expected
 
 
