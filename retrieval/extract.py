@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jieba
 import jieba.posseg as posseg
@@ -590,14 +590,33 @@ def typed_candidates(qtype: str, sentence: str, *, tagged: bool = False) -> list
             # jieba's dictionary tags some common words as names (马拉松); a rule's name inside
             # a longer word LAC reads as a common noun (半程马拉松) is none.
             nouns = entities.common_words(sentence)
+            people = entities.entity_spans("person", sentence)
             found = [_from_role(sentence, c) for c in found if not any(
-                a <= c.start and c.end <= b and b - a > c.end - c.start for a, b in nouns)]
+                a <= c.start and c.end <= b and b - a > c.end - c.start for a, b in nouns)
+                and _vouched(sentence, c, people)]
         found += [
             Span(a, b, sentence[a:b])
             for a, b in entities.entity_spans(qtype, sentence)
             if b - a > 1 and not _cuts_latin(sentence, a, b)
         ]
     return _outermost(found)
+
+
+def _vouched(sentence: str, span: Span, people: list[tuple[int, int]]) -> bool:
+    """Whether a name jieba's dictionary gives is a person's here: LAC reads one there too, or
+    a role stands before it (选手…). jieba's dictionary files common nouns as names (马拉松,
+    丁香, 云杉 are `nr`); a name it does not hold (found by its HMM) stands on its own."""
+    if not _dictionary().get(span.text):  # jieba keeps every word's prefixes at 0
+        return True
+    if any(a < span.end and span.start < b for a, b in people):
+        return True
+    return bool(re.search(rf"{_NAME_ROLES}$", sentence[max(0, span.start - 4) : span.start]))
+
+
+@cache
+def _dictionary() -> dict[str, int]:
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ
 
 
 _LATIN = re.compile(r"[A-Za-z0-9]")

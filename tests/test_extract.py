@@ -494,3 +494,19 @@ def test_respectively_pairs_the_ith_item_of_one_list_with_the_ith_of_the_other(
 )
 def test_a_place_name_runs_over_bound_morphemes_to_its_suffix(sentence, place):
     assert place in [s.text for s in places(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "names"),
+    [
+        # jieba's dictionary files 丁香 and 马拉松 as names; nothing else reads them so
+        ("奖牌的设计灵感来源于市花丁香花。", []),
+        ("12000名跑者参加了半程马拉松和欢乐跑两个项目。", []),
+        # names LAC reads, or a role vouches for, stay
+        ("省委书记陈刚讲话，省长吴晓军主持。", ["陈刚", "吴晓军"]),
+        ("青海选手多杰才让获得冠军。", ["多杰才让"]),
+    ],
+)
+def test_a_dictionary_name_needs_the_tagger_or_a_role_to_be_a_person(sentence, names):
+    assert sorted({s.text for s in typed_candidates("person", sentence, tagged=True)}) == sorted(
+        names)
