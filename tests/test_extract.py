@@ -415,6 +415,7 @@ def test_a_question_word_inside_a_list_is_answered_by_the_item_it_leaves_out(
         ("有多少游客参观了展览？", "人", None),  # a count of people, in people's measure words
         ("冠军奖金是多少？", None, "元"),
         ("岗位平均月薪多少？", None, "元"),
+        ("基普罗蒂奇今年多大？", "大", "岁"),  # a person's 今年多大 asks an age
         ("有多少名选手获得奖金？", "名", None),  # the measure word counted, not money
         ("这条隧道有多长？", "长", "米"),  # 多长 only says which measure
         ("产值增长了百分之多少？", None, "%"),  # a share of a measure is a share
