@@ -500,19 +500,10 @@ def _prefer_time(
 ) -> Answer:
     store = searcher.store
     if asked is not None:
-        issues = issue_dates(store)
-        window = time_window(asked, issues, now_in_archive(issues, today))
-        if window is None:
-            return result
-        if asked.kind == "day":
-            # A day the question names is the event's: reported in the days before or after.
-            day = date.fromisoformat(window[0])
-            window = ((day - _EVENT_DAYS).isoformat(), (day + _EVENT_DAYS).isoformat())
-        if window[0] <= (result.article.date or "") <= window[1] or not any(
-            window[0] <= d <= window[1] for d in issues
-        ):
+        within = time_scope(store, asked, result.article.date, today)
+        if within is None:
             return result  # already of that time, or the archive holds nothing of it
-        other = rerun(Scope(*window))
+        other = rerun(within)
         return _with_hits(other, result, len(result.hits)) if other.found else result
     # Several answer: a newer report found as well (its best paragraph scores at least as high)
     # and on the same subject (its title holds the question's words as fully as the chosen
@@ -542,6 +533,26 @@ def _prefer_time(
         ):
             return _with_hits(other, result, len(result.hits))
     return result
+
+
+def time_scope(
+    store: Store, asked: dates.Asked, article_date: str | None, today: date
+) -> Scope | None:
+    """The dates a question names (2023年, 去年, 8月25日) as a scope to ask within, when the
+    article found (of `article_date`) is not of them and the archive holds reports of them."""
+    issues = issue_dates(store)
+    window = time_window(asked, issues, now_in_archive(issues, today))
+    if window is None:
+        return None
+    if asked.kind == "day":
+        # A day the question names is the event's: reported in the days before or after.
+        day = date.fromisoformat(window[0])
+        window = ((day - _EVENT_DAYS).isoformat(), (day + _EVENT_DAYS).isoformat())
+    if window[0] <= (article_date or "") <= window[1] or not any(
+        window[0] <= d <= window[1] for d in issues
+    ):
+        return None
+    return Scope(*window)
 
 
 def _newer_articles(store: Store, result: Answer) -> list[Hit]:

@@ -115,6 +115,19 @@ def test_the_newest_report_answers_unless_the_question_names_a_year(searcher):
     assert last_year.article.date == "2023-08-28"
 
 
+@pytest.mark.parametrize(("question", "expected", "day"), [
+    ("2023年西宁半马有多少志愿者", "1600余名", "2023-08-28"),
+    ("2024年西宁新增多少个公办学位", "8600个", "2024-08-24"),
+])
+def test_a_year_named_is_asked_again_among_its_reports_before_refusing(
+    searcher, question, expected, day
+):
+    # Read first against a report of the other year, which names no such year: refused
+    # there, answered from the year's own report.
+    result = ask(searcher, question)
+    assert (result.answer, result.article.date) == (expected, day)
+
+
 def test_a_relative_day_is_answered_as_the_day_it_means(searcher):
     reply = ask(searcher, "美食季哪天启幕？")
     assert reply.answer == "8月24日"
