@@ -286,7 +286,10 @@ def _opens_unsigned(blocks: list[_Block], shaped: list[bool], i: int) -> bool:
     It does when its first line is indented as a paragraph's first line is and the line before
     it had room for that line's first piece, in the width of its column (measured on it, else
     on the body blocks after it). A sentence cut by a column break after a short fragment
-    (which looks like a headline) goes on at full width instead, after a full line.
+    (which looks like a headline) goes on at full width instead, after a full line. A full
+    line alone between blank lines is no column's tail, though: a column holds a paragraph's
+    first line alone (indented), else several of its lines; so a one-line headline that
+    happens to fill the item's column does not make it a column break.
     """
     block = blocks[i]
     if block.byline is not None:
@@ -303,10 +306,9 @@ def _opens_unsigned(blocks: list[_Block], shaped: list[bool], i: int) -> bool:
             break
         body.append(blocks[j])
     width = _block_width(block, _column_width(body))
-    previous = blocks[i - 1].lines[-1]
-    return not _full(previous, _first_unit_width(block.lines[0]), width) and bool(
-        _indented(block.lines[0], after, width)
-    )
+    previous = blocks[i - 1].lines
+    cut = len(previous) > 1 and _full(previous[-1], _first_unit_width(block.lines[0]), width)
+    return not cut and bool(_indented(block.lines[0], after, width))
 
 
 def _column_width(blocks: list[_Block]) -> int:

@@ -138,11 +138,13 @@ def test_short_one_paragraph_articles_keep_their_text_and_titles():
     ]
 
 
-def test_article_without_a_byline_after_a_headline_is_its_own():
+@pytest.mark.parametrize("width", [36, 24], ids=["wide column", "column as wide as the headline"])
+def test_article_without_a_byline_after_a_headline_is_its_own(width):
     """An item printed without a byline opens with an indented line after headline blocks: it
-    is an article of its own, not the tail of the article before."""
+    is an article of its own, not the tail of the article before — also when its headline's
+    one line happens to fill the item's column, as a column's last line would."""
     _, paragraphs = RIVER
-    unsigned = "\n".join(wrap(paragraphs[0], 36, 32))
+    unsigned = "\n".join(wrap(paragraphs[0], width, width - 4))
     page = parse_page(
         _page(_body(*METRO), "湟水河畔新增3处亲水平台", unsigned, "地铁1号线二期工程下月开通")
     )
