@@ -549,12 +549,13 @@ def split_unsigned(
     Nothing in the layout marks where such an item starts; the page's headlines do. A headline
     group that no article takes implies a missing article: a reading of the bodies that splits
     an article at a paragraph is kept when the best assignment of the headline blocks scores
-    higher with it than without and gives the new article blocks left unattached before, blocks
-    that share more words with the paragraphs after the split than with those before it.
-    Blocks another article took stay its: taking a kicker or subtitle off an article's headline
-    for one of its own later paragraphs (which headlines often repeat) would split real
-    articles. One split at a time, the best first, while one pays; a page with every block
-    attached is left as it is.
+    higher with it than without and gives the new article a block left unattached before, one
+    that shares more words with the paragraphs after the split than with those before it. The
+    orphan may bring blocks the merged article had taken (its own title or subtitle, read as
+    the merged article's kicker); blocks alone do not: taking a kicker or subtitle off an
+    article's headline for one of its own later paragraphs (which headlines often repeat) would
+    split real articles. One split at a time, the best first, while one pays; a page with
+    every block attached is left as it is.
     """
     found = best_assignment(parts.heads, parts.spans, model)
     while found.unattached:
@@ -570,8 +571,7 @@ def split_unsigned(
                 split = best_assignment(candidate.heads, candidate.spans, model)
                 if (
                     split.score > (best or found).score
-                    and split.groups[a + 1]
-                    and set(split.groups[a + 1]) <= set(found.unattached)
+                    and set(split.groups[a + 1]) & set(found.unattached)
                 ):
                     best, best_parts = split, candidate
         if best is None:
