@@ -551,16 +551,16 @@ def split_unsigned(
     an article at a paragraph is kept when the best assignment of the headline blocks scores
     higher with it than without and gives the new article a block left unattached before, one
     that shares more words with the paragraphs after the split than with those before it. The
-    orphan may bring blocks the merged article had taken (its own title or subtitle, read as
-    the merged article's kicker); blocks alone do not: taking a kicker or subtitle off an
-    article's headline for one of its own later paragraphs (which headlines often repeat) would
-    split real articles. One split at a time, the best first, while one pays; a page with
-    every block attached is left as it is.
+    new headline may also take blocks the merged article had taken (the item's kicker read as
+    the merged article's) as long as a left-over block comes with them; blocks taken alone do
+    not split: taking a kicker or subtitle off an article's headline for one of its own later
+    paragraphs (which headlines often repeat) would split real articles. One split at a time,
+    the best first, while one pays; a page with every block attached is left as it is.
     """
     found = best_assignment(parts.heads, parts.spans, model)
     while found.unattached:
         orphans = [bigrams(parts.heads[j].text) for j in found.unattached]
-        best = None
+        best: tuple[Assignment, PageParts, int, int] | None = None
         for a, article in enumerate(parts.articles):
             for k in range(1, len(article.paragraphs)):
                 before = bigrams("".join(article.paragraphs[:k]))
@@ -570,13 +570,14 @@ def split_unsigned(
                 candidate = split_article(parts, a, k)
                 split = best_assignment(candidate.heads, candidate.spans, model)
                 if (
-                    split.score > (best or found).score
+                    split.score > (best[0] if best else found).score
                     and set(split.groups[a + 1]) & set(found.unattached)
                 ):
-                    best, best_parts = split, candidate
+                    best = split, candidate, a, k
         if best is None:
             break
-        found, parts = best, best_parts
+        found, parts, a, k = best
+        log.info("article %d split at paragraph %d: a headline no article took heads it", a, k)
     return parts, found
 
 
