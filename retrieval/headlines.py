@@ -398,9 +398,22 @@ def sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, x))))
 
 
-def assign(
+@dataclass
+class Assignment:
+    """The best assignment of a page's headline blocks: each article's headline and the
+    blocks it took (indices into the page's headline blocks), and its score, which counts
+    every bare article's and stray block's cost so that readings of the page's bodies into
+    different articles compare."""
+
+    score: float
+    headlines: list[Headline | None]
+    groups: list[range]
+    unattached: list[int]
+
+
+def best_assignment(
     blocks: list[HeadBlock], articles: list[ArticleSpan], model: HeadlineModel | None = None
-) -> list[Headline | None]:
+) -> Assignment:
     """Each article's headline (None when no block fits it), from the page's headline blocks.
 
     Every block goes to at most one article; an article's blocks are consecutive in one run.
@@ -411,7 +424,12 @@ def assign(
     model = model or default_model()
     n = len(articles)
     if not blocks or not n:
-        return [None] * n
+        return Assignment(
+            -n * model.missing_cost - len(blocks) * model.stray_cost,
+            [None] * n,
+            [range(0)] * n,
+            list(range(len(blocks))),
+        )
     evidence = PageEvidence(articles)
     body = [[evidence.shares(b.text, a)[0] for a in range(n)] for b in blocks]
     near = [run_neighbours(blocks, body, i) for i in range(len(blocks))]
@@ -484,16 +502,23 @@ def assign(
         memo[key] = result
         return result
 
-    _, choices = best(0, 0)
+    score, choices = best(0, 0)
     out: list[Headline | None] = [None] * n
+    groups = [range(0)] * n
     for i, size, a in choices:
+        groups[a] = range(i, i + size)
         texts = [b.text for b in blocks[i : i + size]]
         p = kicker_prob(i, a) if size == 2 else None
         out[a] = _roles(texts, p, model.uncertain_margin)
-        if out[a].uncertain:
-            log.info("article %d: headline roles uncertain (p=%.2f), kept whole", a, p)
     attached = {j for i, size, _ in choices for j in range(i, i + size)}
-    for j, b in enumerate(blocks):
-        if j not in attached:
-            log.info("block %d (%s) fits no article: left unattached", b.index, b.text)
-    return out
+    unattached = [j for j in range(len(blocks)) if j not in attached]
+    return Assignment(score - n * model.missing_cost, out, groups, unattached)
+
+
+def log_assignment(found: Assignment, blocks: list[HeadBlock]) -> None:
+    """Log the headlines kept whole and the blocks left unattached."""
+    for a, headline in enumerate(found.headlines):
+        if headline is not None and headline.uncertain:
+            log.info("article %d: headline roles uncertain, kept whole", a)
+    for j in found.unattached:
+        log.info("block %d (%s) fits no article: left unattached", blocks[j].index, blocks[j].text)

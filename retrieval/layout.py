@@ -12,10 +12,18 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from retrieval.headlines import ArticleSpan, HeadBlock, HeadlineModel, assign
+from retrieval.headlines import (
+    ArticleSpan,
+    Assignment,
+    HeadBlock,
+    HeadlineModel,
+    best_assignment,
+    bigrams,
+    log_assignment,
+)
 from retrieval.models import Article, Page
 
 log = logging.getLogger(__name__)
@@ -278,7 +286,10 @@ def _opens_unsigned(blocks: list[_Block], shaped: list[bool], i: int) -> bool:
     It does when its first line is indented as a paragraph's first line is and the line before
     it had room for that line's first piece, in the width of its column (measured on it, else
     on the body blocks after it). A sentence cut by a column break after a short fragment
-    (which looks like a headline) goes on at full width instead, after a full line.
+    (which looks like a headline) goes on at full width instead, after a full line. A full
+    line alone between blank lines is no column's tail, though: a column holds a paragraph's
+    first line alone (indented), else several of its lines; so a one-line headline that
+    happens to fill the item's column does not make it a column break.
     """
     block = blocks[i]
     if block.byline is not None:
@@ -295,10 +306,9 @@ def _opens_unsigned(blocks: list[_Block], shaped: list[bool], i: int) -> bool:
             break
         body.append(blocks[j])
     width = _block_width(block, _column_width(body))
-    previous = blocks[i - 1].lines[-1]
-    return not _full(previous, _first_unit_width(block.lines[0]), width) and bool(
-        _indented(block.lines[0], after, width)
-    )
+    previous = blocks[i - 1].lines
+    cut = len(previous) > 1 and _full(previous[-1], _first_unit_width(block.lines[0]), width)
+    return not cut and bool(_indented(block.lines[0], after, width))
 
 
 def _column_width(blocks: list[_Block]) -> int:
@@ -405,10 +415,11 @@ def _paragraph_ends(
     return _core_width(nxt) <= width + 1 - INDENT
 
 
-def _paragraphs(blocks: list[_Block]) -> list[str]:
+def _paragraphs(blocks: list[_Block]) -> list[tuple[int, str]]:
     """Join an article's body blocks into paragraphs, through column breaks; drop the byline.
 
-    The byline stays on its line while widths are measured: the line was set at full width.
+    Each paragraph comes with the index in `blocks` of the block it opens in. The byline stays
+    on its line while widths are measured: the line was set at full width.
     """
     width = _column_width(blocks)
     # Index in the current block of the line that opens a paragraph (indented), if any: the
@@ -420,6 +431,7 @@ def _paragraphs(blocks: list[_Block]) -> list[str]:
     if first.byline is None:
         first_index = 0  # an article with no byline opens with an indented line
     paragraphs: list[list[str]] = [drop_chars(first.lines, first.byline_chars)]
+    starts = [0]
     for i, (prev, nxt) in enumerate(pairwise(blocks)):
         following = blocks[i + 2].lines[0] if i + 2 < len(blocks) else None
         after = nxt.lines[1] if len(nxt.lines) > 1 else following
@@ -430,12 +442,14 @@ def _paragraphs(blocks: list[_Block]) -> list[str]:
         widths = (_block_width(prev, width), _block_width(nxt, width))
         if _paragraph_ends(prev.lines[-1], last_is_first, nxt.lines[0], after, widths):
             paragraphs.append(list(nxt.lines))
+            starts.append(i + 1)
             first_index = 0
         else:
             log.debug("line %d: column break joined (width %d)", nxt.lineno - 1, width)
             paragraphs[-1].extend(nxt.lines)
             first_index = None
-    return [text for text in map(join_lines, paragraphs) if text]
+    joined = zip(starts, map(join_lines, paragraphs), strict=True)
+    return [(start, text) for start, text in joined if text]
 
 
 def drop_chars(lines: list[str], count: int) -> list[str]:
@@ -449,12 +463,24 @@ def drop_chars(lines: list[str], count: int) -> list[str]:
 
 @dataclass
 class PageParts:
-    """A page before its headlines are assigned: banner, articles, headline blocks, body spans."""
+    """A page before its headlines are assigned: banner, articles, headline blocks, body spans.
+
+    `bodies` holds each article's body blocks (page block indices), `starts` the block each of
+    its paragraphs opens in.
+    """
 
     banner: str | None
     articles: list[Article]
     heads: list[HeadBlock]
-    spans: list[ArticleSpan]
+    bodies: list[list[int]]
+    starts: list[list[int]]
+
+    @property
+    def spans(self) -> list[ArticleSpan]:
+        return [
+            ArticleSpan(a.paragraphs, body[0], body[-1])
+            for a, body in zip(self.articles, self.bodies, strict=True)
+        ]
 
 
 def page_parts(text: str) -> PageParts:
@@ -483,22 +509,76 @@ def page_parts(text: str) -> PageParts:
             bodies[-1].append(i)
 
     articles = []
-    for position, body in enumerate(bodies):
+    starts = []
+    for body in bodies:
         first = blocks[body[0]]
+        paragraphs = _paragraphs([blocks[i] for i in body])
+        starts.append([body[start] for start, _ in paragraphs])
         articles.append(
             Article(
                 title="",
-                paragraphs=_paragraphs([blocks[i] for i in body]),
+                paragraphs=[text for _, text in paragraphs],
                 reporters=first.reporters,
                 byline=first.byline,
-                position=position,
             )
         )
-    spans = [
-        ArticleSpan(a.paragraphs, body[0], body[-1])
-        for a, body in zip(articles, bodies, strict=True)
-    ]
-    return PageParts(banner, articles, heads, spans)
+    return PageParts(banner, articles, heads, bodies, starts)
+
+
+def split_article(parts: PageParts, a: int, k: int) -> PageParts:
+    """`parts` with article `a` read as two: its paragraphs before `k`, and from paragraph `k`
+    on an article printed without a byline."""
+    article, body, starts = parts.articles[a], parts.bodies[a], parts.starts[a]
+    cut = body.index(starts[k])
+    first = replace(article, paragraphs=article.paragraphs[:k])
+    second = Article(title="", paragraphs=article.paragraphs[k:])
+    return replace(
+        parts,
+        articles=[*parts.articles[:a], first, second, *parts.articles[a + 1 :]],
+        bodies=[*parts.bodies[:a], body[:cut], body[cut:], *parts.bodies[a + 1 :]],
+        starts=[*parts.starts[:a], starts[:k], starts[k:], *parts.starts[a + 1 :]],
+    )
+
+
+def split_unsigned(
+    parts: PageParts, model: HeadlineModel | None = None
+) -> tuple[PageParts, Assignment]:
+    """Split off articles printed without a byline right after another article's last paragraph;
+    the page's parts so read, and the best assignment of its headline blocks.
+
+    Nothing in the layout marks where such an item starts; the page's headlines do. A headline
+    group that no article takes implies a missing article: a reading of the bodies that splits
+    an article at a paragraph is kept when the best assignment of the headline blocks scores
+    higher with it than without and gives the new article a block left unattached before, one
+    that shares more words with the paragraphs after the split than with those before it. The
+    new headline may also take blocks the merged article had taken (the item's kicker read as
+    the merged article's) as long as a left-over block comes with them; blocks taken alone do
+    not split: taking a kicker or subtitle off an article's headline for one of its own later
+    paragraphs (which headlines often repeat) would split real articles. One split at a time,
+    the best first, while one pays; a page with every block attached is left as it is.
+    """
+    found = best_assignment(parts.heads, parts.spans, model)
+    while found.unattached:
+        orphans = [bigrams(parts.heads[j].text) for j in found.unattached]
+        best: tuple[Assignment, PageParts, int, int] | None = None
+        for a, article in enumerate(parts.articles):
+            for k in range(1, len(article.paragraphs)):
+                before = bigrams("".join(article.paragraphs[:k]))
+                after = bigrams("".join(article.paragraphs[k:]))
+                if not any(len(o & after) > len(o & before) for o in orphans):
+                    continue
+                candidate = split_article(parts, a, k)
+                split = best_assignment(candidate.heads, candidate.spans, model)
+                if (
+                    split.score > (best[0] if best else found).score
+                    and set(split.groups[a + 1]) & set(found.unattached)
+                ):
+                    best = split, candidate, a, k
+        if best is None:
+            break
+        found, parts, a, k = best
+        log.info("article %d split at paragraph %d: a headline no article took heads it", a, k)
+    return parts, found
 
 
 def parse_page(text: str, model: HeadlineModel | None = None) -> Page:
@@ -506,12 +586,14 @@ def parse_page(text: str, model: HeadlineModel | None = None) -> Page:
 
     `model` scores headline evidence (default: the fitted one shipped with newsbot).
     """
-    parts = page_parts(text)
-    for article, headline in zip(
-        parts.articles, assign(parts.heads, parts.spans, model), strict=True
+    parts, found = split_unsigned(page_parts(text), model)
+    log_assignment(found, parts.heads)
+    for position, (article, headline) in enumerate(
+        zip(parts.articles, found.headlines, strict=True)
     ):
+        article.position = position
         if headline is None:
-            log.warning("article %d (%s) has no headline", article.position, article.byline)
+            log.warning("article %d (%s) has no headline", position, article.byline)
         else:
             article.kicker, article.title, article.subtitle = (
                 headline.kicker,

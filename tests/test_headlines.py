@@ -42,11 +42,12 @@ MUSEUM = ("本报讯（记者 王琼）", ["市博物馆暑期接待观众18万�
 
 
 def _body(byline: str, paragraphs: list[str], width: int = 36) -> str:
-    """An article's body set in one column: the byline opens the first paragraph."""
+    """An article's body set in one column: the byline opens the first paragraph at full width;
+    every other paragraph's first line is indented."""
     blocks = []
     for i, paragraph in enumerate(paragraphs):
         text = byline + paragraph if i == 0 else paragraph
-        blocks.append("\n".join(wrap(text, width, width if i == 0 else width - 4)))
+        blocks.append("\n".join(wrap(text, width, width if i == 0 and byline else width - 4)))
     return "\n\n".join(blocks)
 
 
@@ -137,17 +138,65 @@ def test_short_one_paragraph_articles_keep_their_text_and_titles():
     ]
 
 
-def test_article_without_a_byline_after_a_headline_is_its_own():
+@pytest.mark.parametrize("width", [36, 24], ids=["wide column", "column as wide as the headline"])
+def test_article_without_a_byline_after_a_headline_is_its_own(width):
     """An item printed without a byline opens with an indented line after headline blocks: it
-    is an article of its own, not the tail of the article before."""
+    is an article of its own, not the tail of the article before — also when its headline's
+    one line happens to fill the item's column, as a column's last line would."""
     _, paragraphs = RIVER
-    unsigned = "\n".join(wrap(paragraphs[0], 36, 32))
+    unsigned = "\n".join(wrap(paragraphs[0], width, width - 4))
     page = parse_page(
         _page(_body(*METRO), "湟水河畔新增3处亲水平台", unsigned, "地铁1号线二期工程下月开通")
     )
     assert [(a.byline, a.title, a.paragraphs) for a in page.articles] == [
         (METRO[0], "地铁1号线二期工程下月开通", METRO[1]),
         (None, "湟水河畔新增3处亲水平台", paragraphs),
+    ]
+
+
+# Where the item's headline may stand: after a later article's body, away from the headline of
+# the article the item follows (a block next to that headline is read as its kicker or subtitle).
+# Bodies are in capitals (M: the metro report, R: the river item with no byline, H: housing),
+# their titles in lower case.
+_ITEM_LAYOUTS = {
+    "after the next body": "M R m H r h",
+    "at the page foot": "M R H r h m",
+    "between the bodies": "M R r H m h",
+}
+
+
+@pytest.mark.parametrize("layout", _ITEM_LAYOUTS.values(), ids=_ITEM_LAYOUTS.keys())
+def test_item_without_a_byline_right_after_another_articles_last_paragraph_is_split_off(layout):
+    """Nothing in the layout marks where an item printed without a byline starts when it comes
+    right after another article's last paragraph; its headline, which no article takes, and
+    the words that headline shares with the item's paragraph split it off."""
+    blocks = {
+        "M": _body(*METRO),
+        "R": _body("", RIVER[1]),
+        "H": _body(*HOUSING),
+        "m": "地铁1号线二期工程下月开通",
+        "r": "湟水河畔新增3处亲水平台",
+        "h": "老旧小区改造跑出加速度",
+    }
+    page = parse_page(_page(*(blocks[name] for name in layout.split())))
+    assert [(a.byline, a.title, a.paragraphs) for a in page.articles] == [
+        (METRO[0], "地铁1号线二期工程下月开通", METRO[1]),
+        (None, "湟水河畔新增3处亲水平台", RIVER[1]),
+        (HOUSING[0], "老旧小区改造跑出加速度", HOUSING[1]),
+    ]
+
+
+def test_subtitle_repeating_a_later_paragraph_does_not_split_its_article():
+    """A subtitle drawn from its article's last paragraph shares more with that paragraph than
+    with the lede, and the page has a block left over, but the subtitle is the article's own:
+    a block another article took splits nothing off."""
+    headline = ["市交通运输局发布消息", "地铁1号线二期工程下月开通", "城北片区至火车站乘车时间缩短"]
+    page = parse_page(
+        _page(_body(*METRO), _body(*HOUSING), "图片新闻", *headline, "老旧小区改造跑出加速度")
+    )
+    assert [(a.kicker, a.title, a.subtitle, a.paragraphs) for a in page.articles] == [
+        (*headline, METRO[1]),
+        (None, "老旧小区改造跑出加速度", None, HOUSING[1]),
     ]
 
 
