@@ -460,7 +460,8 @@ def organizations(sentence: str, hmm: bool = True) -> list[Span]:
 
 
 _QUOTED_ITEMS = re.compile(r"(?:“[^“”]{1,30}”|《[^《》]{1,40}》|「[^「」]{1,30}」){2,}")
-_ITEM = r"[^，。；：、,;:！？!?“”《》「」（）()\s等]{1,20}"
+# An item may hold a title or quotation (秦腔现代戏《河湟春秋》、青海平弦《丁香花开》).
+_ITEM = r"(?:[^，。；：、,;:！？!?“”《》「」（）()\s等]|《[^《》]{1,30}》|“[^“”]{1,30}”){1,20}"
 _LISTED = re.compile(rf"{_ITEM}(?:、{_ITEM})+(?:(?:和|及|与|以及|或){_ITEM})?")
 _PAIR_ITEM = 8
 _LAST_SLACK = 2
@@ -486,31 +487,57 @@ def enumerations(sentence: str) -> list[Span]:
 
 
 def _cut_words(item: str, limit: int, *, from_end: bool) -> str:
-    """An open list end cut to its item. The first item keeps its last jieba words while they
-    fit `limit`, less a leading verb (提高签约项目合同履约率 → 合同履约率, 推广风能 → 风能); the
-    last drops its trailing verbs and adverbs (王振昌出席 → 王振昌, 刘超分别宣读 → 刘超)."""
+    """An open list end cut to its item, by jieba words, a title or quotation being one word
+    (《河湟春秋》). The first item keeps its last words while they fit `limit`, less a leading
+    verb (提高签约项目合同履约率 → 合同履约率, 推广风能 → 风能); the last keeps its first words
+    and drops its trailing verbs and adverbs (王振昌出席 → 王振昌, 刘超分别宣读 → 刘超)."""
+    words = _item_words(item, alone=from_end)
     if not from_end:
-        pairs = []
-        for pair in posseg.cut(item):
+        kept: list[tuple[str, str]] = []
+        for pair in words:
             # The last item runs on into the clause (海湖大道部分路段将实施…): its first words, a
             # little longer than the inner items at most (夜间照明设施 beside 安全护栏).
-            if pairs and sum(len(p.word) for p in pairs) + len(pair.word) > limit + _LAST_SLACK:
+            if kept and sum(len(w) for w, _ in kept) + len(pair[0]) > limit + _LAST_SLACK:
                 break
-            pairs.append(pair)
-        while len(pairs) > 1 and (pairs[-1].flag[0] in "dpuc" or (
-                len(pairs[-1].word) > 1 and pairs[-1].flag[0] == "v")):
-            pairs.pop()
-        return "".join(p.word for p in pairs)
-    kept: list[str] = []
-    for word in reversed(list(jieba.cut(item))):
-        if kept and sum(map(len, kept)) + len(word) > limit:
+            kept.append(pair)
+        # A verb goes, a one-character one too after a title (歌舞《塔尔寺的晨钟》获).
+        while len(kept) > 1 and (kept[-1][1][0] in "dpuc" or (kept[-1][1][0] == "v" and (
+                len(kept[-1][0]) > 1 or kept[-2][1] == _TITLE_TAG))):
+            kept.pop()
+        return "".join(w for w, _ in kept)
+    kept = []
+    for pair in reversed(words):
+        if kept and sum(len(w) for w, _ in kept) + len(pair[0]) > limit:
             break
-        kept.insert(0, word)
+        kept.insert(0, pair)
     # The verbs, prepositions, adverbs and time words opening the clause are no part of the
     # first item (先后深入|城中区水井巷商业街).
-    while len(kept) > 1 and next(iter(posseg.cut(kept[0]))).flag[0] in "vpdtu":
+    while len(kept) > 1 and kept[0][1][0] in "vpdtu":
         kept.pop(0)
-    return "".join(kept)
+    return "".join(w for w, _ in kept)
+
+
+_TITLE_TAG = "nz"
+_TITLED = re.compile(r"《[^《》]*》|“[^“”]*”")
+
+
+def _item_words(item: str, *, alone: bool) -> list[tuple[str, str]]:
+    """A list item's jieba words and tags, each title or quotation in it one word; `alone`
+    tags each word by itself (the first item's words are cut without tagging, which cuts a
+    mixed run such as 如Linux apart)."""
+    out: list[tuple[str, str]] = []
+    last = 0
+    for m in [*_TITLED.finditer(item), None]:
+        end = m.start() if m else len(item)
+        piece = item[last:end]
+        if alone:
+            out += [(w, next(iter(posseg.cut(w))).flag) for w in jieba.cut(piece)]
+        else:
+            out += [(p.word, p.flag) for p in posseg.cut(piece)]
+        if m:
+            out.append((m.group(), _TITLE_TAG))
+            last = m.end()
+    return out
 
 
 # 王卫东是什么职务？ is answered by the titles written before the name: 省委常委、市委书记王卫东.

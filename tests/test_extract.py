@@ -299,6 +299,11 @@ def test_a_list_starts_after_the_words_opening_its_clause():
         ("配套设置了座椅、安全护栏和夜间照明设施，方便市民。", "座椅、安全护栏和夜间照明设施"),
         # a particle before the first item is no part of it
         ("途经多条路段的1路、9路、22路公交线路将绕行。", "1路、9路、22路"),
+        # items holding titles are items; a cut end never splits a title
+        ("秦腔现代戏《河湟春秋》、青海平弦《丁香花开》、歌舞《塔尔寺的晨钟》获优秀剧目奖。",
+         "现代戏《河湟春秋》、青海平弦《丁香花开》、歌舞《塔尔寺的晨钟》"),
+        ("他的著作有《精神科学导言》、《哲学的本质》、《世界观、哲学和宗教》等。",
+         "《精神科学导言》、《哲学的本质》、《世界观、哲学和宗教》"),
     ],
 )
 def test_a_lists_open_ends_are_cut_to_its_items(sentence, listed):
