@@ -50,11 +50,13 @@ def is_synonym(word: str, noun: str) -> bool:
 
 def is_kind_of(word: str, noun: str) -> bool:
     """Whether `word` names `noun` or a kind of it: it ends in it (工业园区 → 园区) or 词林 files
-    both in one fourth-level group (学院 / 高校, 交流会 / 会议, 丁香花 / 花)."""
+    both in one fourth-level group (学院 / 高校, 交流会 / 会议, 丁香花 / 花, 招商银行 / 公司)."""
     if word.endswith(noun):
         return True
     groups = _groups()
-    return bool(groups.get(word, frozenset()) & groups.get(noun, frozenset()))
+    # A compound 词林 lacks is of the kind of its longest known ending (招商银行 → 银行).
+    head = next((word[i:] for i in range(len(word) - 1) if word[i:] in groups), word)
+    return bool(groups.get(head, frozenset()) & groups.get(noun, frozenset()))
 
 
 def names_people(word: str) -> bool:

@@ -61,6 +61,8 @@ def test_kinds_come_from_the_thesaurus_hierarchy():
     assert is_kind_of("学院", "高校") and is_kind_of("交流会", "会议")
     assert is_kind_of("丁香花", "花") and is_kind_of("工业园区", "园区")
     assert not is_kind_of("医院", "高校") and not is_kind_of("丁香花", "会议")
+    # a compound 词林 lacks is of the kind of its longest known ending
+    assert is_kind_of("招商银行", "公司") and not is_kind_of("招商银行", "高校")
     assert is_noun("花") and not is_noun("发挥")
 
 
