@@ -546,38 +546,51 @@ def split_unsigned(
     """Split off articles printed without a byline right after another article's last paragraph;
     the page's parts so read, and the best assignment of its headline blocks.
 
-    Nothing in the layout marks where such an item starts; the page's headlines do. A headline
-    group that no article takes implies a missing article: a reading of the bodies that splits
-    an article at a paragraph is kept when the best assignment of the headline blocks scores
-    higher with it than without and gives the new article a block left unattached before, one
-    that shares more words with the paragraphs after the split than with those before it. The
-    new headline may also take blocks the merged article had taken (the item's kicker read as
-    the merged article's) as long as a left-over block comes with them; blocks taken alone do
-    not split: taking a kicker or subtitle off an article's headline for one of its own later
-    paragraphs (which headlines often repeat) would split real articles. One split at a time,
-    the best first, while one pays; a page with every block attached is left as it is.
+    Nothing in the layout marks where such an item starts; the page's headlines do. A reading
+    of the bodies that splits an article at a paragraph is kept when the best assignment of
+    the headline blocks scores higher with it than without and the new article's headline
+    holds either of two blocks, tried only at boundaries where one of them shares more words
+    with the paragraphs after the split than with those before it:
+
+    - a block left unattached before: a headline group no article takes implies a missing
+      article (the new headline may bring blocks the merged article had taken with it);
+    - the merged article's kicker, leaning after the split: the item's whole headline read
+      as a kicker of the article it was printed after, so that no block is left over. Then
+      the headline the merged article keeps must share no word with the paragraphs split
+      off: an article's later paragraphs go on about what its headline says, an item's not.
+
+    Other blocks do not split: a subtitle (or a kicker drawn from the text) often repeats
+    one of its own article's later paragraphs, and taking it off the headline alone would
+    split a real article. One split at a time, the best first, while one pays.
     """
     found = best_assignment(parts.heads, parts.spans, model)
-    while found.unattached:
-        orphans = [bigrams(parts.heads[j].text) for j in found.unattached]
+    while True:
         best: tuple[Assignment, PageParts, int, int] | None = None
         for a, article in enumerate(parts.articles):
+            headline = found.headlines[a]
+            kicker = found.groups[a][0] if headline and headline.kicker else None
+            blocks = [j for j in (*found.unattached, kicker) if j is not None]
+            grams = [(j, bigrams(parts.heads[j].text)) for j in blocks]
             for k in range(1, len(article.paragraphs)):
                 before = bigrams("".join(article.paragraphs[:k]))
                 after = bigrams("".join(article.paragraphs[k:]))
-                if not any(len(o & after) > len(o & before) for o in orphans):
+                leaning = {j for j, g in grams if len(g & after) > len(g & before)}
+                if not leaning:
                     continue
                 candidate = split_article(parts, a, k)
                 split = best_assignment(candidate.heads, candidate.spans, model)
-                if (
-                    split.score > (best[0] if best else found).score
-                    and set(split.groups[a + 1]) & set(found.unattached)
+                if split.score <= (best[0] if best else found).score:
+                    continue
+                heads_new = set(split.groups[a + 1])
+                if heads_new & set(found.unattached) or (
+                    kicker in heads_new & leaning
+                    and not any(bigrams(parts.heads[j].text) & after for j in split.groups[a])
                 ):
                     best = split, candidate, a, k
         if best is None:
             break
         found, parts, a, k = best
-        log.info("article %d split at paragraph %d: a headline no article took heads it", a, k)
+        log.info("article %d split at paragraph %d: a headline block leaning there heads it", a, k)
     return parts, found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from retrieval.layout import parse_page
 from retrieval.models import ArticleRef
 from retrieval.resources import data_dir
 from retrieval.typeset import wrap
+
+DATA = Path(__file__).parent / "data"
 
 HOUSING = (
     "本报讯（记者 林晓）",
@@ -186,6 +189,42 @@ def test_item_without_a_byline_right_after_another_articles_last_paragraph_is_sp
     ]
 
 
+# The item's headline next to the headline of the article it follows, read as that article's
+# kicker: H (housing, kicker k) and the river item R with no byline right after it; M the
+# metro report with kicker mk.
+_SWALLOWED_LAYOUTS = {
+    "item after the first article": "H R M r k h mk m",
+    "headlines in another order": "H R M mk m r k h",
+    "item after the last article": "M H R r k h mk m",
+}
+
+
+@pytest.mark.parametrize("layout", _SWALLOWED_LAYOUTS.values(), ids=_SWALLOWED_LAYOUTS.keys())
+def test_item_whose_headline_was_read_as_the_kicker_of_the_article_before_is_split_off(layout):
+    """An item's one-block headline standing right before the headline of the article it
+    was printed after reads as that article's kicker, leaving no block over; it leans to the
+    item's paragraph, and the headline the article keeps shares nothing with that paragraph,
+    so the item is split off with its headline."""
+    blocks = {
+        "M": _body(*METRO),
+        "R": _body("", RIVER[1]),
+        "H": _body(*HOUSING),
+        "m": "地铁1号线二期工程下月开通",
+        "mk": "市交通运输局发布消息",
+        "r": "湟水河畔新增3处亲水平台",
+        "h": "老旧小区改造跑出加速度",
+        "k": "聚焦民生实事",
+    }
+    page = parse_page(_page(*(blocks[name] for name in layout.split())))
+    got = {a.byline: (a.kicker, a.title, a.paragraphs) for a in page.articles}
+    assert len(page.articles) == 3
+    assert got == {
+        HOUSING[0]: ("聚焦民生实事", "老旧小区改造跑出加速度", HOUSING[1]),
+        None: (None, "湟水河畔新增3处亲水平台", RIVER[1]),
+        METRO[0]: ("市交通运输局发布消息", "地铁1号线二期工程下月开通", METRO[1]),
+    }
+
+
 def test_subtitle_repeating_a_later_paragraph_does_not_split_its_article():
     """A subtitle drawn from its article's last paragraph shares more with that paragraph than
     with the lede, and the page has a block left over, but the subtitle is the article's own:
@@ -198,6 +237,18 @@ def test_subtitle_repeating_a_later_paragraph_does_not_split_its_article():
         (*headline, METRO[1]),
         (None, "老旧小区改造跑出加速度", None, HOUSING[1]),
     ]
+
+
+def test_kicker_drawn_from_a_later_paragraph_of_its_own_article_does_not_split_it():
+    """A typeset page (tests/data articles) whose first article's kicker quotes its third
+    paragraph: the kicker leans to the paragraphs after that boundary, but the title and
+    subtitle the article would keep share words with them (非遗, 学生), so nothing is split."""
+    page = parse_page((DATA / "kicker_from_own_paragraph_page.txt").read_text(encoding="utf-8"))
+    assert [(a.kicker, a.title, len(a.paragraphs)) for a in page.articles][:2] == [
+        ("原来每一种颜色都来自矿石和植物", "非遗“唐卡”走进校园课堂", 4),
+        (None, "我市全力推进绿色算力产业发展", 3),
+    ]
+    assert len(page.articles) == 3
 
 
 def test_phrase_space_in_a_headline_is_kept():
