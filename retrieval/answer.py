@@ -214,12 +214,12 @@ def answer(
     """Answer a question from the archive, or abstain with the nearest article as a hint.
 
     Questions longer than 500 characters are cut to their first 500 before tokenizing; an empty
-    question gets an abstaining answer of type "other". `scope` keeps to some dates or one
-    paper; `today` is the day 今天 means (default: the real one).
+    question, or one of punctuation alone, gets an abstaining answer of type "other". `scope`
+    keeps to some dates or one paper; `today` is the day 今天 means (default: the real one).
     """
     start = time.perf_counter()
     text = normalize(question or "").strip()[:MAX_QUESTION_CHARS]
-    if not text:
+    if not any(ch.isalnum() for ch in text):  # empty, or punctuation alone (？？？, “”《》)
         return Answer(question, None, None, "other", 0.0, None, None, [], _ms(start))
     # News intents (digest, articles, profile, summary) first; a factoid goes on below.
     intent = classify_intent(text)

@@ -413,7 +413,7 @@ def test_questions_the_page_cannot_answer_abstain_with_a_hint(searcher, question
     assert result.to_json()["answer"] is None
 
 
-@pytest.mark.parametrize("question", ["", "   ", "\n"])
+@pytest.mark.parametrize("question", ["", "   ", "\n", "？？？", "“”、、《》"])
 def test_empty_question_abstains_as_other(searcher, question):
     result = answer(question, searcher)
     assert (result.answer, result.qtype, result.hits) == (None, "other", [])
