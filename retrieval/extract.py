@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import jieba
 import jieba.posseg as posseg
@@ -633,17 +633,11 @@ def _vouched(sentence: str, span: Span, people: list[tuple[int, int]]) -> bool:
     """Whether a name jieba's dictionary gives is a person's here: LAC reads one there too, or
     a role stands before it (选手…). jieba's dictionary files common nouns as names (马拉松,
     丁香, 云杉 are `nr`); a name it does not hold (found by its HMM) stands on its own."""
-    if not _dictionary().get(span.text):  # jieba keeps every word's prefixes at 0
+    if not jieba.dt.FREQ.get(span.text):  # jieba keeps every word's prefixes at 0
         return True
     if any(a < span.end and span.start < b for a, b in people):
         return True
-    return bool(re.search(rf"{_NAME_ROLES}$", sentence[max(0, span.start - 4) : span.start]))
-
-
-@cache
-def _dictionary() -> dict[str, int]:
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ
+    return bool(_ROLE_RIGHT_BEFORE.search(sentence, 0, span.start))
 
 
 _LATIN = re.compile(r"[A-Za-z0-9]")
