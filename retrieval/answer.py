@@ -330,6 +330,7 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
     # The words beside the question word say what is asked (奖金 in 冠军奖金是多少): a
     # near-topic question the archive cannot answer shares its topic, not these.
     asked = {w: weights[w] for w in gap_neighbours(text, qt, weights)}
+    years = dates.years_asked(text)  # the article's years are read only when one is named
     if reading.byline and article.reporters:
         typed = ["、".join(article.reporters)]
     features = {
@@ -340,7 +341,7 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "typed_missing": float(qt.qtype in _TYPED and not typed),
         "asked_missing": float(_asked_word_missing(text, qt, weights, article_text, typed)),
         # 2025年西宁半马 over a report of 2024 that names no 2025: another edition.
-        "year_missing": float(not dates.years_asked(text) <= dates.years_covered(
+        "year_missing": float(bool(years) and not years <= dates.years_covered(
             whole, dates.parse_iso(article.date))),
         "asked_article": coverage(asked, whole, probe, soft=True) if asked else 1.0,
         "asked_paragraph": coverage(asked, titled, probe, soft=True) if asked else 1.0,
