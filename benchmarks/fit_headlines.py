@@ -365,8 +365,12 @@ def _held_out(name: str, layouts: int, mixed: int, seed: int) -> HeadlineCounts:
     return headline_counts(load_pages(TUNING_SETS[name]), layouts, seed, model)
 
 
+def _exact(c: HeadlineCounts) -> str:
+    return f"{c.exact_roles}/{c.articles} ({c.percent('exact_roles'):.1f}%)"
+
+
 def _row(c: HeadlineCounts) -> str:
-    return f"{c.exact_roles}/{c.articles} ({c.percent('exact_roles'):.1f}%) | {c.cells()}"
+    return f"{_exact(c)} | {c.cells()}"
 
 
 def cross_sets(layouts: int, mixed: int, seed: int, jobs: int) -> list[str]:
@@ -387,14 +391,8 @@ def cross_sets(layouts: int, mixed: int, seed: int, jobs: int) -> list[str]:
         inside = headline_counts(load_pages(TUNING_SETS[name]), layouts, seed, everything)
         total_in.add(inside)
         total_out.add(out)
-        rows.append(
-            f"| {name} | {inside.exact_roles}/{inside.articles} "
-            f"({inside.percent('exact_roles'):.1f}%) | {_row(out)} |"
-        )
-    rows.append(
-        f"| all | {total_in.exact_roles}/{total_in.articles} "
-        f"({total_in.percent('exact_roles'):.1f}%) | {_row(total_out)} |"
-    )
+        rows.append(f"| {name} | {_exact(inside)} | {_row(out)} |")
+    rows.append(f"| all | {_exact(total_in)} | {_row(total_out)} |")
     return rows
 
 
