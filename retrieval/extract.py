@@ -289,6 +289,7 @@ _CLOCK_RANGE = _RANGE + tuple(f"{mark}{day}" for mark in ("至", "到") for day 
 
 
 _DURATION_END = re.compile(r"(?:小时|分钟|分|秒|天|个月)$")
+_ROAD_AFTER = re.compile(r"(?:路|大街|街|巷|大道)")
 
 
 def numbers(sentence: str) -> list[Span]:
@@ -298,14 +299,19 @@ def numbers(sentence: str) -> list[Span]:
     for span in _spans(sentence, _NUMBER_RE):
         if any(a < span.end and span.start < b for a, b in taken):
             continue
-        # A bare Chinese numeral (一批, 三年 …) is wording, not a quantity.
-        if not re.search(r"\d", span.text) and len(span.text) < 2:
+        # A bare Chinese numeral (一批, 三年 …) is wording, not a quantity; one naming a road
+        # (八一路, 五四大街) is a name.
+        if not re.search(r"\d", span.text) and (
+                len(span.text) < 2 or _ROAD_AFTER.match(sentence, span.end)):
             continue
         # A range is one answer: 15至20厘米, 100米至2,800米; so is a duration written in
         # several units (1小时03分41秒).
-        joined = out and (sentence[out[-1].end : span.start] in _RANGE or (
+        between = sentence[out[-1].end : span.start] if out else ""
+        joined = out and (between in _RANGE or (
             out[-1].end == span.start and _DURATION_END.search(out[-1].text)
-            and _DURATION_END.search(span.text)))
+            and _DURATION_END.search(span.text)) or (
+            # A ratio is one answer: 男女生比例约为1：7.
+            between in ("：", ":") and out[-1].text.isdigit() and span.text.isdigit()))
         if joined:
             span = Span(out[-1].start, span.end, sentence[out[-1].start : span.end])
             out.pop()
@@ -677,7 +683,10 @@ def answer_candidates(
     if qt.measure:
         # A duration is written like a date (二十年): 多久 takes times too.
         ends = re.compile(rf"(?:{qt.measure})$")
-        out = [c for c in out + times(sentence) if ends.search(c.text) and c.text not in question]
+        fits = [c for c in out + times(sentence) if ends.search(c.text) and c.text not in question]
+        # A rate is often written bare (首集收视率为7.07, 比例约为1：7).
+        bare = [c for c in out if "%" in qt.measure.split("|") and _unit(c.text) is None]
+        out = fits or bare
     if qt.grain:
         out = [c for c in out if _GRAIN[qt.grain].search(c.text)]
     if qt.bound == "end":

@@ -52,16 +52,19 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         rf"((?:在|去|从|位于)?(?:哪里|哪儿|{_WHICH}(?:{_PLACE_NOUNS}))|(?:在|去|从|位于)哪|"
         r"何地|何处|哪(?:一)?国|什么(?:地方|国家|城市|地区|位置))")),
     ("number", re.compile(
-        rf"(多少(?:{NUM_UNITS}|%)?|(?<!哪)几(?:{NUM_UNITS})|多(?:大|高|长|重|远|久|深|宽|厚|少)|"
+        # Not 好几次 (several) or 众多大型 (many, large): those are no question words.
+        rf"(多少(?:{NUM_UNITS}|%)?|(?<![哪好十])几(?:{NUM_UNITS})|"
+        rf"(?<![众许诸很])多(?:大|高|长|重|远|久|深|宽|厚|少)|"
         rf"百分之几|第几(?:{NUM_UNITS})?|几成|几倍)")),
     ("other", re.compile(
-        r"(为什么|为何|怎么样|怎样|如何|怎么|什么|啥|哪些|"
+        # 名为什么 / 改为什么 ask what it is named or became, not why.
+        r"((?<![名称作成叫改译])为什么|为何|怎么样|怎样|如何|怎么|什么|啥|哪些|"
         r"哪(?:一|几)?(?:个|种|样|项|部|本|首|所|家|间|座|条|款|类|只|届)?|何)")),
 ]
 
 # Questions that ask for an explanation or a description: the answer is a clause or a sentence.
 _DESCRIPTIVE = re.compile(
-    r"为什么|为何|怎么样|怎样|如何|怎么|什么是|是什么意思|有什么(?:作用|意义|区别|特点|影响)|介绍"
+    r"(?<![名称作成叫改译])为什么|为何|怎么样|怎样|如何|怎么|什么是|是什么意思|有什么(?:作用|意义|区别|特点|影响)|介绍"
 )
 
 _PLURAL = re.compile(r"哪些|哪几|分别")

@@ -115,6 +115,42 @@ def test_numbers_keep_their_unit_and_exclude_dates():
     assert found == ["12000人", "2000余人", "58%"]
 
 
+def test_a_ratio_is_one_number_and_a_road_named_by_a_numeral_is_none():
+    assert [s.text for s in numbers("目前学校男女生比例约为1：7（男：女）。")] == ["1：7"]
+    assert [s.text for s in numbers("在城东区八一路街道东兴小区，加装电梯12部。")] == ["12部"]
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        # 好几次 (several), 众多大型 (many, large) and 名为什么 (named what) hold no 几次, 多大
+        # or 为什么 question word.
+        ("好几次报道此事的报纸名为什么？", "other"),
+        ("生产过众多大型舰船的造船厂为哪一间？", "other"),
+        ("他有多大？", "number"),
+        ("有几次？", "number"),
+    ],
+)
+def test_words_that_only_contain_a_question_word_do_not_ask_it(question, qtype):
+    assert classify(question).qtype == qtype
+
+
+def test_named_what_asks_no_explanation():
+    assert not classify("报纸名为什么？").descriptive
+    assert classify("罩面施工为什么推迟？").descriptive
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["城北水厂二期工程投资多少钱？", "北山林场植树活动是哪一天举办的？", "市长几点到的城北水厂？",
+     "临江古镇有多少座明清院落？"],
+)
+def test_a_count_or_a_time_is_not_answered_from_a_sentence_holding_none(invented, question):
+    # Each reads a sentence on the topic (城北水厂二期工地, 明清院落) that has no figure of the
+    # asked kind; before, its whole text came back as the answer.
+    assert answer(question, invented).answer is None
+
+
 def test_split_and_transliterated_names_are_joined():
     assert "南海晏" in [s.text for s in persons("市领导南海晏参加。")]
     sentence = "2009年3月17日，马克·拉瓦卢马纳纳宣布解散政府。"
@@ -212,6 +248,7 @@ def test_number_questions_take_the_qualified_number(question, sentence, expected
         ("这种鱼的体长约是多少公分？", "本鱼栖息在近海，体长45公分。", "45公分"),
         ("这种草生长在海拔多少米的地区？", "生长于海拔300米至1,200米的山坡。", "300米至1,200米"),
         ("条约的有效期是多长时间？", "条约于1961年签订，有效期二十年。", "二十年"),
+        ("《格斗天王》的首集收视率是多少？", "首集收视率为7.07，15岁至44岁平均收视为4.2。", "7.07"),
     ],
 )
 def test_measure_questions_take_a_number_with_a_fitting_unit(question, sentence, expected):
