@@ -258,7 +258,7 @@ def answer(
         evidence = f"记者 {' '.join(article.reporters)}"
         paragraph_id = searcher.store.article_paragraphs(best.article_id)[0]["id"]
     abstain = ranker.model().abstain_score(support.features) < 0 or (
-        _asks_figure(qt) and not candidates)
+        asks_figure(qt) and not candidates)
     log.debug("%s: %s %s -> %s", text, best.text, support.features, short)
     if abstain and intent.when is not None and not reading.follow:
         # 2023年西宁半马… read first against a report of another year: asked again among the
@@ -304,7 +304,7 @@ def answer(
     return replace(result, ms=_ms(start))
 
 
-def _asks_figure(qt: QuestionType) -> bool:
+def asks_figure(qt: QuestionType) -> bool:
     """Whether the question asks a count, an amount or a time of a grain (几部电梯, 几点,
     哪一年): a sentence holding none is no answer, whatever its topic (东兴小区加装了几部电梯
     over a report naming 八一路). A bare 什么时候 (开始) may be answered by an era or an event
