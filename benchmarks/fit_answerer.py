@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval import evaluate, metrics
-from retrieval.answer import _COSTLY_READ, Reading, asks_figure, read, supports
+from retrieval.answer import _COSTLY_READ, Reading, read, ruled_out, supports
 from retrieval.features import CHEAP, NAMES, cheap_features, costly_features
 from retrieval.resources import bundled_gold, data_dir
 from retrieval.search import Searcher
@@ -219,7 +219,7 @@ def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
             c.score = sum(full.get(n, 0.0) * c.features[n] for n in names)
         ranked = sorted(zip(best, labels, strict=True), key=lambda p: -p[0].score)
         support = supports(e.reading, [c for c, _ in ranked], e.searcher)
-        if asks_figure(e.reading.qt) and not support.typed:
+        if ruled_out(e.reading, support):
             # Refused by rule whatever the model says (`answer()`): no row to fit.
             ruled[e.source, e.answerable] = ruled.get((e.source, e.answerable), 0) + 1
             continue

@@ -76,6 +76,7 @@ _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|
 _SHORT_QUESTION = 6
 _TOPIC_SHARE = 0.3
 _TYPED = ("time", "person", "place", "organization", "number")
+_NAMED = ("person", "place", "organization")
 
 
 @dataclass
@@ -231,7 +232,6 @@ def answer(
     if reading is None:
         return Answer(question, None, None, "other", 0.0, None, None, [], _ms(start))
     text, qt, words, hits = reading.text, reading.qt, reading.words, reading.hits
-    weights = reading.probe.weights
     ranked = rank(reading)
     best = ranked[0] if ranked else None
     shown = hits[:k]
@@ -243,7 +243,7 @@ def answer(
 
     support = supports(reading, ranked, searcher)
     article, candidates = support.article, support.typed
-    short = extract.extract(text, qt, best.text, weights) or best.text.strip()
+    short = support.short
     # An untyped answer (a description, a reason) may run on into the next sentence; a
     # sentence without the asked type of answer may leave it to the one it continues
     # (2004年，…卫冕失败。赛后，他正式结束运动生涯).
@@ -257,8 +257,7 @@ def answer(
         short = "、".join(article.reporters)
         evidence = f"记者 {' '.join(article.reporters)}"
         paragraph_id = searcher.store.article_paragraphs(best.article_id)[0]["id"]
-    abstain = ranker.model().abstain_score(support.features) < 0 or (
-        asks_figure(qt) and not candidates)
+    abstain = ranker.model().abstain_score(support.features) < 0 or ruled_out(reading, support)
     log.debug("%s: %s %s -> %s", text, best.text, support.features, short)
     if abstain and intent.when is not None and not reading.follow:
         # 2023年西宁半马… read first against a report of another year: asked again among the
@@ -304,12 +303,21 @@ def answer(
     return replace(result, ms=_ms(start))
 
 
-def asks_figure(qt: QuestionType) -> bool:
-    """Whether the question asks a count, an amount or a time of a grain (几部电梯, 几点,
-    哪一年): a sentence holding none is no answer, whatever its topic (东兴小区加装了几部电梯
-    over a report naming 八一路). A bare 什么时候 (开始) may be answered by an era or an event
-    (汉撒同盟时代, 清末战乱中), which the time patterns do not know: the model decides."""
-    return qt.qtype == "number" or (qt.qtype == "time" and qt.grain is not None)
+def ruled_out(reading: Reading, support: Support) -> bool:
+    """Whether the best sentence's answer cannot be one, whatever the model says: a count,
+    an amount or a time of a grain asked (几部电梯, 几点, 哪一年) and none in the sentence
+    (东兴小区加装了几部电梯 over a report naming 八一路); or a who / where / which-body
+    question answered by a clause or a run longer than a name, or a person by a figure (校长是谁
+    → 36个教学班). A bare 什么时候 may be answered by an era or an event (汉撒同盟时代, 清末战乱中),
+    which the time patterns do not know: the model decides. The byline's reporters are names."""
+    qt = reading.qt
+    if qt.qtype == "number" or (qt.qtype == "time" and qt.grain is not None):
+        return not support.typed
+    if reading.byline or qt.qtype not in _NAMED:
+        return False
+    short = support.short
+    return (qt.qtype == "person" and re.search(r"\d", short) is not None) or not (
+        extract.could_name(short))
 
 
 @dataclass
@@ -320,6 +328,7 @@ class Support:
     article: Article
     paragraph: str
     typed: list[str]
+    short: str  # the short answer the best sentence gives
     features: dict[str, float]
 
 
@@ -342,6 +351,7 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
     years = dates.years_asked(text)  # the article's years are read only when one is named
     if reading.byline and article.reporters:
         typed = ["、".join(article.reporters)]
+    short = extract.extract(text, qt, best.text, weights) or best.text.strip()
     features = {
         "article_cov": coverage(weights, whole, probe),
         "paragraph_cov": coverage(weights, titled, probe),
@@ -360,7 +370,7 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "covered": best.features.get("covered", 0.0),
         "bias": 1.0,
     }
-    return Support(article, paragraph, typed, features)
+    return Support(article, paragraph, typed, short, features)
 
 
 def _asked_word_missing(

@@ -546,6 +546,19 @@ def _item_words(item: str, *, alone: bool) -> list[tuple[str, str]]:
     return out
 
 
+_ENTITY_MAX = 16  # 青海大学附属医院, 西宁特殊钢股份有限公司; a Latin word counts one
+_CLAUSE_MARKS = re.compile(r"[，,。；;：:！？!?]")
+
+
+def could_name(text: str) -> bool:
+    """Whether a short answer could name a person, place or organisation, or list them: not
+    a clause (其中，完赛奖牌的设计…) nor a run longer than a name (段新建的3处亲水平台已完工…)."""
+    text = normalize(text).strip()
+    if not text or _CLAUSE_MARKS.search(text):
+        return False
+    return "、" in text or len(re.sub(r"[A-Za-z]+", "a", text)) <= _ENTITY_MAX
+
+
 # 王卫东是什么职务？ is answered by the titles written before the name: 省委常委、市委书记王卫东.
 ROLE_QUESTION = re.compile(r"职务|职位|官职|头衔|身份|什么官")
 ROLE_WORDS = re.compile(r"职务|职位|官职|头衔|身份|担任|出任|任|现任|官")

@@ -10,6 +10,7 @@ from conftest import SEED_PAGE
 from retrieval.answer import Conversation, answer, content_words, coverage, is_follow_up
 from retrieval.extract import (
     continues,
+    could_name,
     enumerations,
     extract,
     gap,
@@ -149,6 +150,24 @@ def test_a_count_or_a_time_is_not_answered_from_a_sentence_holding_none(invented
     # Each reads a sentence on the topic (城北水厂二期工地, 明清院落) that has no figure of the
     # asked kind; before, its whole text came back as the answer.
     assert answer(question, invented).answer is None
+
+
+@pytest.mark.parametrize(
+    "question", ["白眉山雀是谁发现的？", "谁是北山林场的负责人？", "东岭商贸银行的行长是谁？"],
+)
+def test_a_who_question_is_not_answered_by_a_clause_or_a_figure(invented, question):
+    # Before: a clause (学名：示例）是山雀科的一种鸟类), the sentence, and 成立于1995年.
+    assert answer(question, invented).answer is None
+
+
+@pytest.mark.parametrize(
+    ("text", "could"),
+    [("潘彤", True), ("西宁特殊钢股份有限公司", True), ("海湖万达广场、唐道·637、新宁广场", True),
+     ("William and Flora Hewlett Foundation", True), ("其中，完赛奖牌的设计灵感", False),
+     ("段新建的3处亲水平台已完工并向市民开放", False)],
+)
+def test_a_name_is_short_and_no_clause(text, could):
+    assert could_name(text) is could
 
 
 def test_split_and_transliterated_names_are_joined():
