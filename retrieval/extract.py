@@ -712,6 +712,10 @@ def answer_candidates(
         # A share the sentence gives of the asked amount (借阅量…占比超过四成) answers a share
         # question, not the amount.
         out = [c for c in out if not _is_share_of(c, sentence)] or out
+    if qt.qtype == "number" and qt.has_gap and not _ASKS_SHARE.search(question):
+        # A share answers a rate or a change (增长多少 → 12.6%), never a count or an amount
+        # (有多少家规上企业 is no 12.6%). A follow-up (那2015年呢) asks what the one before did.
+        out = [c for c in out if not _SHARE_END.search(c.text)]
     if qt.unit in _COUNTED:
         fits = [c for c in out if _unit(c.text) in _COUNTED[qt.unit]]
         out = fits or [c for c in out if _unit(c.text) is None]
@@ -729,6 +733,10 @@ def answer_candidates(
     return out
 
 
+_SHARE_END = re.compile(r"(?:%|％|‰|[一二三四五六七八九十]成)$")
+_ASKS_SHARE = re.compile(
+    r"比例|占|比重|率|百分|成|增|减|降|升|涨|跌|提高|高出|多出|少了|多了|同比|环比|变化|幅度|倍"
+)
 _CLOCK = rf"{_NUM}[时点](?:{_NUM}分|半)?"
 _HOURS = re.compile(rf"{_CLOCK}(?:{'|'.join(_CLOCK_RANGE)}){_CLOCK}")
 _ORDINAL_QUESTION = re.compile(r"第(?:几|多少)|名次|排名|排第")

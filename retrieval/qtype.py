@@ -166,8 +166,7 @@ def classify(question: str) -> QuestionType:
             unit = tail or None
             # 多少游客 / 几名选手: a count of people, in their measure words (2.3万人次).
             if unit is None and word in ("多少", "几"):
-                after = next(iter(posseg.cut(question[m.end(1) : m.end(1) + 6])), None)
-                unit = "人" if after is not None and names_people(after.word) else None
+                unit = "人" if _counts_people(question[m.end(1) : m.end(1) + 8]) else None
         elif qtype in ("organization", "place", "person"):
             tail = re.sub(rf"^(?:在|去|从|位于)?(?:{_WHICH}|什么)", "", word)
             noun = tail if tail and tail != word and tail not in _VAGUE_NOUNS else None
@@ -196,6 +195,17 @@ def classify(question: str) -> QuestionType:
         at = open_end.start(1)
         return QuestionType("other", at, at, descriptive=descriptive, plural=plural)
     return QuestionType("other", descriptive=descriptive, plural=plural)
+
+
+def _counts_people(text: str) -> bool:
+    """Whether the noun phrase `text` opens with counts people (多少|游客参观, 多少|安保人员,
+    几名|外国选手; not 员工宿舍): its second word when 词林 files that as a noun, else its first.
+    jieba's tags do not tell (安保 nr, 选手 v, 参观 n)."""
+    words = [pair.word for pair in posseg.cut(text)][:2]
+    if not words:
+        return False
+    head = words[1] if len(words) > 1 and is_noun(words[1]) else words[0]
+    return names_people(head)
 
 
 # People named by what they won or do, asked after by keyword (科技奖得主) or by name

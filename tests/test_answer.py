@@ -170,6 +170,24 @@ def test_a_name_is_short_and_no_clause(text, could):
     assert could_name(text) is could
 
 
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [("出动了多少安保人员？", "人"), ("有多少外国选手？", "人"), ("有多少游客参加？", "人"),
+     ("有多少员工宿舍？", None)],
+)
+def test_a_count_of_people_is_read_from_the_phrases_head(question, unit):
+    assert classify(question).unit == unit
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("园区有多少家规上企业？", None), ("园区企业同比增长了多少？", "12.6%")],
+)
+def test_a_share_answers_a_change_not_a_count(question, expected):
+    sentence = "园区规模以上工业企业实现产值218.4亿元，同比增长12.6%。"
+    assert short_answer(question, sentence) == expected
+
+
 def test_split_and_transliterated_names_are_joined():
     assert "南海晏" in [s.text for s in persons("市领导南海晏参加。")]
     sentence = "2009年3月17日，马克·拉瓦卢马纳纳宣布解散政府。"
