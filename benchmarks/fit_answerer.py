@@ -48,8 +48,8 @@ L2 = 1e-3
 MAX_FALSE_ABSTAIN = 0.05
 ABSTAIN_NAMES = (
     "article_cov", "paragraph_cov", "article_cov_soft", "paragraph_cov_soft", "typed_missing",
-    "asked_missing", "year_missing", "asked_article", "asked_paragraph", "score", "margin", "own",
-    "covered", "bias",
+    "asked_missing", "edition_missing", "asked_article", "asked_paragraph", "score", "margin",
+    "own", "covered", "bias",
 )
 
 

@@ -77,6 +77,7 @@ _SHORT_QUESTION = 6
 _TOPIC_SHARE = 0.3
 _TYPED = ("time", "person", "place", "organization", "number")
 _NAMED = ("person", "place", "organization")
+_ORDINAL = re.compile(r"第(\d{1,4}|[〇零一二三四五六七八九十]{1,3})(届|次|期|批|轮|季|个|场|阶段)")
 
 
 @dataclass
@@ -359,9 +360,10 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "paragraph_cov_soft": coverage(weights, titled, probe, soft=True),
         "typed_missing": float(qt.qtype in _TYPED and not typed),
         "asked_missing": float(_asked_word_missing(text, qt, weights, article_text, typed)),
-        # 2025年西宁半马 over a report of 2024 that names no 2025: another edition.
-        "year_missing": float(bool(years) and not years <= dates.years_covered(
-            whole, dates.parse_iso(article.date))),
+        # 2025年西宁半马 over a report of 2024 that names no 2025, 第三届艺术节 over one of
+        # the 第二届: another edition.
+        "edition_missing": float(bool(years) and not years <= dates.years_covered(
+            whole, dates.parse_iso(article.date)) or _other_edition(text, whole)),
         "asked_article": coverage(asked, whole, probe, soft=True) if asked else 1.0,
         "asked_paragraph": coverage(asked, titled, probe, soft=True) if asked else 1.0,
         "score": best.score,
@@ -371,6 +373,27 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "bias": 1.0,
     }
     return Support(article, paragraph, typed, short, features)
+
+
+def _ordinals(text: str) -> set[tuple[str, int]]:
+    """The ordinals a text writes, as (counter, number): 第二届 → (届, 2), 第40个 → (个, 40)."""
+    out = set()
+    for m in _ORDINAL.finditer(text):
+        try:
+            out.add((m.group(2), dates.number(m.group(1))))
+        except KeyError:  # a numeral dates.number does not read (一百零八)
+            continue
+    return out
+
+
+def _other_edition(question: str, article: str) -> bool:
+    """Whether the question names an edition (第三届, 第二次) the article does not, while the
+    article names another of the same counter (第二届, 第一次)."""
+    asked = _ordinals(question)
+    if not asked:
+        return False
+    written = _ordinals(article)
+    return any(o not in written and any(c == o[0] for c, _ in written) for o in asked)
 
 
 def _asked_word_missing(

@@ -188,6 +188,17 @@ def test_a_share_answers_a_change_not_a_count(question, expected):
     assert short_answer(question, sentence) == expected
 
 
+def test_another_edition_than_the_article_reports_is_told_apart():
+    from retrieval.answer import _other_edition
+
+    report = "为期5天的第二届河湟文化艺术节于前天晚落幕，本届艺术节共举办活动28场。"
+    assert _other_edition("第三届河湟文化艺术节什么时候举办？", report)
+    assert not _other_edition("第二届河湟文化艺术节举办了多少场活动？", report)
+    assert not _other_edition("河湟文化艺术节举办了多少场活动？", report)
+    # An ordinal of a counter the article never uses says nothing about editions.
+    assert not _other_edition("第3次来西宁的选手是谁？", report)
+
+
 def test_split_and_transliterated_names_are_joined():
     assert "南海晏" in [s.text for s in persons("市领导南海晏参加。")]
     sentence = "2009年3月17日，马克·拉瓦卢马纳纳宣布解散政府。"
