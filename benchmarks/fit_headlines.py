@@ -36,6 +36,7 @@ from functools import partial
 
 import numpy as np
 
+from benchmarks.fit_answerer import commit
 from benchmarks.headline_sets import (
     HEADLINE_LAYOUT,
     LAYOUT_ARTICLES,
@@ -396,6 +397,15 @@ def cross_sets(layouts: int, mixed: int, seed: int, jobs: int) -> list[str]:
     return rows
 
 
+def origin(layouts: int, mixed: int, seed: int) -> str:
+    """Where a fitted model comes from: the command, the commit it ran at and the sets."""
+    command = (
+        f"python -m benchmarks.fit_headlines --layouts {layouts} --mixed {mixed} --seed {seed}"
+    )
+    sets = ", ".join(p.name for p in TUNING_SETS.values() if p.is_file())
+    return f"{command} at {commit()}: {sets} and generated"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--layouts", type=int, default=12, help="layouts of each written page")
@@ -416,12 +426,10 @@ def main() -> None:
         return
     pages = training_pages(args.layouts, args.mixed, args.seed)
     model = fit(pages)
-    command = (
-        f"python -m benchmarks.fit_headlines --layouts {args.layouts} "
-        f"--mixed {args.mixed} --seed {args.seed}"
+    model = replace(
+        model,
+        provenance=f"{origin(args.layouts, args.mixed, args.seed)}; {model.provenance}",
     )
-    sets = ", ".join(p.name for p in TUNING_SETS.values() if p.is_file())
-    model = replace(model, provenance=f"{command}: {sets} and generated; {model.provenance}")
     path = data_dir() / MODEL_FILE
     path.write_text(
         json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from benchmarks.fit_headlines import training_pages
+from benchmarks.fit_answerer import commit
+from benchmarks.fit_headlines import origin, training_pages
 from benchmarks.headline_sets import TEST, TUNING_SETS, load_pages, set_of_titles, written_pages
 
 
@@ -18,3 +19,12 @@ def test_pages_fitted_without_a_set_hold_none_of_its_articles():
     assert not any(a.title in held for _, _, gold in pages for a in gold)
     assert any(key.startswith("mixed ") for key, _, _ in pages)
     assert all(set_of_titles()[t] == "extra2" for t in held)
+
+
+def test_a_fitted_model_names_its_command_commit_and_sets():
+    line = origin(layouts=8, mixed=300, seed=1)
+    command, _, sets = line.partition(": ")
+    assert command.startswith("python -m benchmarks.fit_headlines --layouts 8 --mixed 300")
+    assert f" at {commit()}" in command and commit() != "unknown"
+    assert all(path.name in sets for path in TUNING_SETS.values())
+    assert TEST.name not in line
