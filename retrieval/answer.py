@@ -93,6 +93,17 @@ class Conversation:
         self.topic, self.article_id, self.qtype = [], None, None
 
 
+# Markup a reader may paste or type around a question (<b>半马</b>, **半马**): its letters are
+# no words of the question.
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>]{0,60})?/?>|\*\*|__|~~|`")
+
+
+def _plain(question: str | None) -> str:
+    """The question as the answerer reads it: normalised, without markup, at most 500
+    characters."""
+    return _MARKUP.sub("", normalize(question or "")).strip()[:MAX_QUESTION_CHARS]
+
+
 def content_words(question: str, qt: QuestionType | None = None) -> list[str]:
     """The words of a question that carry its content: no question words, stopwords, punctuation."""
     if qt is not None and qt.has_gap:
@@ -154,7 +165,7 @@ def read(
 ) -> Reading | None:
     """Analyse the question, retrieve paragraphs and list every sentence of the best articles
     (features not yet computed); None for an empty question."""
-    text = as_question(normalize(question or "").strip()[:MAX_QUESTION_CHARS])
+    text = as_question(_plain(question))
     if not text:
         return None
     qt = classify(text)
@@ -220,7 +231,7 @@ def answer(
     keeps to some dates or one paper; `today` is the day 今天 means (default: the real one).
     """
     start = time.perf_counter()
-    text = normalize(question or "").strip()[:MAX_QUESTION_CHARS]
+    text = _plain(question)
     if not any(ch.isalnum() for ch in text):  # empty, or punctuation alone (？？？, “”《》)
         return Answer(question, None, None, "other", 0.0, None, None, [], _ms(start))
     # News intents (digest, articles, profile, summary) first; a factoid goes on below.

@@ -199,6 +199,14 @@ def test_another_edition_than_the_article_reports_is_told_apart():
     assert not _other_edition("第3次来西宁的选手是谁？", report)
 
 
+@pytest.mark.parametrize(
+    "question", ["<b>西宁半马</b>几点开赛？", "**西宁半马**几点开赛？", "`西宁半马`几点开赛？"],
+)
+def test_markup_around_a_question_is_read_past(searcher, question):
+    # The tag's letters (b) had counted as question words the page lacks: refused.
+    assert answer(question, searcher).answer == "8月25日7时30分"
+
+
 def test_split_and_transliterated_names_are_joined():
     assert "南海晏" in [s.text for s in persons("市领导南海晏参加。")]
     sentence = "2009年3月17日，马克·拉瓦卢马纳纳宣布解散政府。"
