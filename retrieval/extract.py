@@ -734,8 +734,11 @@ def answer_candidates(
 
 
 _SHARE_END = re.compile(r"(?:%|％|‰|[一二三四五六七八九十]成)$")
+# What a question asks a share by: a rate or a part (比例, 占, 率, 几成), or a change (增长, 同比);
+# 新增 and 成果 ask counts.
 _ASKS_SHARE = re.compile(
-    r"比例|占|比重|率|百分|成|增|减|降|升|涨|跌|提高|高出|多出|少了|多了|同比|环比|变化|幅度|倍"
+    r"比例|占|比重|率|百分|几成|增长|增加|增幅|减少|下降|降低|降幅|上升|上涨|提高|提升|回落|"
+    r"高出|多出|少了|多了|同比|环比|变化|幅度|倍"
 )
 _CLOCK = rf"{_NUM}[时点](?:{_NUM}分|半)?"
 _HOURS = re.compile(rf"{_CLOCK}(?:{'|'.join(_CLOCK_RANGE)}){_CLOCK}")

@@ -181,7 +181,9 @@ def test_a_count_of_people_is_read_from_the_phrases_head(question, unit):
 
 @pytest.mark.parametrize(
     ("question", "expected"),
-    [("园区有多少家规上企业？", None), ("园区企业同比增长了多少？", "12.6%")],
+    [("园区有多少家规上企业？", None), ("园区企业同比增长了多少？", "12.6%"),
+     # 新增 asks a count.
+     ("园区新增了多少家规上企业？", None)],
 )
 def test_a_share_answers_a_change_not_a_count(question, expected):
     sentence = "园区规模以上工业企业实现产值218.4亿元，同比增长12.6%。"
