@@ -27,6 +27,7 @@ import random
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -213,7 +214,7 @@ def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
     # 3. abstention over the best candidate of every question.
     abstain_names = [n for n in ABSTAIN_NAMES if n not in dropped]
     rows, answered, sources = [], [], []
-    ruled: dict[tuple[str, bool], int] = {}  # (source, answerable) → questions refused by rule
+    ruled: Counter[tuple[str, bool]] = Counter()  # (source, answerable) → refused by rule
     for e, (best, labels) in zip(examples, chosen, strict=True):
         for c in best:
             c.score = sum(full.get(n, 0.0) * c.features[n] for n in names)
@@ -221,7 +222,7 @@ def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
         support = supports(e.reading, [c for c, _ in ranked], e.searcher)
         if ruled_out(e.reading, support):
             # Refused by rule whatever the model says (`answer()`): no row to fit.
-            ruled[e.source, e.answerable] = ruled.get((e.source, e.answerable), 0) + 1
+            ruled[e.source, e.answerable] += 1
             continue
         rows.append([support.features[n] for n in abstain_names])
         answered.append(int(e.answerable))
@@ -240,12 +241,12 @@ def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
     limits = []
     for s in set(sources):
         answerable = scores[(source == s) & (y == 1)]
-        allowed = MAX_FALSE_ABSTAIN * (len(answerable) + ruled.get((s, True), 0))
-        share = max(0.0, allowed - ruled.get((s, True), 0)) / max(1, len(answerable))
+        allowed = MAX_FALSE_ABSTAIN * (len(answerable) + ruled[s, True])
+        share = max(0.0, allowed - ruled[s, True]) / max(1, len(answerable))
         limits.append(float(np.quantile(answerable, share)) if share > 0 else -np.inf)
     best_t = min(limits)
-    refused = int((scores[tune & (y == 0)] < best_t).sum()) + ruled.get(("tune", False), 0)
-    best_acc = refused / max(1, int((tune & (y == 0)).sum()) + ruled.get(("tune", False), 0))
+    refused = int((scores[tune & (y == 0)] < best_t).sum()) + ruled["tune", False]
+    best_acc = refused / max(1, int((tune & (y == 0)).sum()) + ruled["tune", False])
     abstain = dict(zip(abstain_names, abstain_w.round(4).tolist(), strict=True))
     abstain["bias"] = round(abstain["bias"] - best_t, 4)
     return {"cheap": cheap, "full": full, "abstain": abstain,

@@ -693,13 +693,13 @@ def answer_candidates(
         # while a span of dates answers one end (CMRC, DRCD).
         found = _outermost(found + [r for r in time_ranges(sentence) if _HOURS.fullmatch(r.text)])
     out = [c for c in found if c.text not in question]
+    rate = bool(qt.measure) and "%" in qt.measure.split("|")  # 比例/…率 ask a percentage
     if qt.measure:
         # A duration is written like a date (二十年): 多久 takes times too.
         ends = re.compile(rf"(?:{qt.measure})$")
         fits = [c for c in out + times(sentence) if ends.search(c.text) and c.text not in question]
         # A rate is often written bare (首集收视率为7.07, 比例约为1：7).
-        bare = [c for c in out if "%" in qt.measure.split("|") and _unit(c.text) is None]
-        out = fits or bare
+        out = fits or ([c for c in out if _unit(c.text) is None] if rate else [])
     if qt.grain:
         out = [c for c in out if _GRAIN[qt.grain].search(c.text)]
     if qt.bound == "end":
@@ -708,7 +708,7 @@ def answer_candidates(
         # 第几 is answered by an ordinal (第五套), 多少 by a quantity (第七污水处理厂 holds none).
         ordinal = bool(_ORDINAL_QUESTION.search(question))
         out = [c for c in out if c.text.startswith("第") == ordinal] or (out if ordinal else [])
-    if qt.qtype == "number" and not (qt.measure and "%" in qt.measure.split("|")):
+    if qt.qtype == "number" and not rate:
         # A share the sentence gives of the asked amount (借阅量…占比超过四成) answers a share
         # question, not the amount.
         out = [c for c in out if not _is_share_of(c, sentence)] or out

@@ -38,6 +38,9 @@ NUM_UNITS = "|".join(sorted(set(
     key=lambda unit: (-len(unit), unit)))
 _WHICH = r"哪(?:一|几)?(?:个|些|家|间|所|座|支|位|名|条|种|部|国|届)?"
 
+# 为什么, but not in 名为什么 / 改为什么, which ask what it is named or became.
+_WHY = r"(?<![名称作成叫改译])为什么"
+
 # Ordered: the first pattern that matches decides; each has one group spanning the gap.
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("time", re.compile(
@@ -57,14 +60,13 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
         rf"(?<![众许诸很])多(?:大|高|长|重|远|久|深|宽|厚|少)|"
         rf"百分之几|第几(?:{NUM_UNITS})?|几成|几倍)")),
     ("other", re.compile(
-        # 名为什么 / 改为什么 ask what it is named or became, not why.
-        r"((?<![名称作成叫改译])为什么|为何|怎么样|怎样|如何|怎么|什么|啥|哪些|"
+        rf"({_WHY}|为何|怎么样|怎样|如何|怎么|什么|啥|哪些|"
         r"哪(?:一|几)?(?:个|种|样|项|部|本|首|所|家|间|座|条|款|类|只|届)?|何)")),
 ]
 
 # Questions that ask for an explanation or a description: the answer is a clause or a sentence.
 _DESCRIPTIVE = re.compile(
-    r"(?<![名称作成叫改译])为什么|为何|怎么样|怎样|如何|怎么|什么是|是什么意思|有什么(?:作用|意义|区别|特点|影响)|介绍"
+    rf"{_WHY}|为何|怎么样|怎样|如何|怎么|什么是|是什么意思|有什么(?:作用|意义|区别|特点|影响)|介绍"
 )
 
 _PLURAL = re.compile(r"哪些|哪几|分别")
