@@ -181,6 +181,21 @@ def _balanced(examples: list[Example]) -> np.ndarray:
     return np.array([len(sources) / (len(counts) * counts[s]) for s in sources])
 
 
+def threshold(
+    scores: np.ndarray, answered: np.ndarray, source: np.ndarray, ruled: Counter
+) -> float:
+    """The highest score below which a source's answerable questions are refused at most
+    MAX_FALSE_ABSTAIN of the time, for every source; `ruled[source, True]` answerable
+    questions the rules refuse already spend that budget (they have no score)."""
+    limits = []
+    for s in set(source.tolist()):
+        answerable = scores[(source == s) & (answered == 1)]
+        allowed = MAX_FALSE_ABSTAIN * (len(answerable) + ruled[s, True])
+        share = max(0.0, allowed - ruled[s, True]) / max(1, len(answerable))
+        limits.append(float(np.quantile(answerable, share)) if share > 0 else -np.inf)
+    return min(limits)
+
+
 def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
     """The model's three weight vectors, fitted without the `dropped` features."""
     # 1. cheap weights over every candidate of the answerable questions.
@@ -238,13 +253,7 @@ def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
     # included (the tune split alone would set it for ~530 questions; CMRC's and DRCD's
     # answerable ones keep it honest elsewhere).
     scores = x @ abstain_w
-    limits = []
-    for s in set(sources):
-        answerable = scores[(source == s) & (y == 1)]
-        allowed = MAX_FALSE_ABSTAIN * (len(answerable) + ruled[s, True])
-        share = max(0.0, allowed - ruled[s, True]) / max(1, len(answerable))
-        limits.append(float(np.quantile(answerable, share)) if share > 0 else -np.inf)
-    best_t = min(limits)
+    best_t = threshold(scores, y, source, ruled)
     refused = int((scores[tune & (y == 0)] < best_t).sum()) + ruled["tune", False]
     best_acc = refused / max(1, int((tune & (y == 0)).sum()) + ruled["tune", False])
     abstain = dict(zip(abstain_names, abstain_w.round(4).tolist(), strict=True))

@@ -29,3 +29,20 @@ def test_scores_are_the_weighted_sum_of_the_features(tmp_path):
     assert model.score(features, "cheap") == 1.0
     assert model.score(features) == 3.5
     assert model.abstain_score(features | {"bias": 1.0}) == -1.0
+
+
+def test_the_abstention_threshold_counts_what_the_rules_refuse():
+    from collections import Counter
+
+    import numpy as np
+
+    from benchmarks.fit_answerer import threshold
+
+    scores = np.arange(100, dtype=float)  # 100 answerable questions of one source
+    answered, source = np.ones(100), np.array(["tune"] * 100)
+    free = threshold(scores, answered, source, Counter())
+    # 5 of 105 ruled out already: the model may refuse 0.25 more of the 100, not 5.
+    spent = threshold(scores, answered, source, Counter({("tune", True): 5}))
+    assert 4.0 < free < 6.0 and spent < 1.0
+    # The rules alone spending the budget leave the model nothing to refuse.
+    assert threshold(scores, answered, source, Counter({("tune", True): 10})) == -np.inf
