@@ -97,6 +97,11 @@ def _label(gold: evaluate.GoldQuestion, candidate) -> int:
     return 1
 
 
+def _file_of(gold: evaluate.GoldQuestion) -> str:
+    """The name of the gold file a question was read from (its `where` is file:line)."""
+    return Path(gold.where.rpartition(":")[0]).name
+
+
 def collect(source: str, store: Store, questions: list, limit: int | None) -> list[Example]:
     searcher = Searcher.open(store)
     examples = []
@@ -273,6 +278,10 @@ def main(argv: list[str] | None = None) -> None:
         "--ablate", action="append", default=[], metavar="NAME=F1,F2",
         help="also fit without these features, into answerer_model-NAME.json beside --out",
     )
+    parser.add_argument(
+        "--leave-out", action="append", default=[], metavar="FILE",
+        help="a tune gold file (by name) not to fit on, to ask the fitted model afterwards",
+    )
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
 
@@ -288,7 +297,9 @@ def main(argv: list[str] | None = None) -> None:
         examples += collect(path.name, store, squad_questions(path, store, rng), args.limit)
     store, questions = evaluate.prepare(bundled_gold())
     stores.append(store)
-    tune = [q for q in questions if q.split == "tune"]  # never the frozen test split
+    # Never the frozen test split, nor a tune file held out to judge the fit by.
+    tune = [q for q in questions
+            if q.split == "tune" and _file_of(q) not in set(args.leave_out)]
     examples += collect("tune", store, tune, args.limit)
 
     provenance = {
@@ -296,7 +307,8 @@ def main(argv: list[str] | None = None) -> None:
             f" {a}" for a in (argv if argv is not None else sys.argv[1:])),
         "commit": commit(),
         "data": [p.name for p in args.squad if p.is_file()]
-        + ["the tune split of data/eval/questions*.jsonl"],
+        + ["the tune split of data/eval/questions*.jsonl"]
+        + [f"not {name} (left out)" for name in args.leave_out],
         "questions": {s: sum(e.source == s for e in examples)
                       for s in dict.fromkeys(e.source for e in examples)},
         "fitted_at": time.strftime("%Y-%m-%d"),

@@ -46,3 +46,13 @@ def test_the_abstention_threshold_counts_what_the_rules_refuse():
     assert 4.0 < free < 6.0 and spent < 1.0
     # The rules alone spending the budget leave the model nothing to refuse.
     assert threshold(scores, answered, source, Counter({("tune", True): 10})) == -np.inf
+
+
+def test_a_left_out_tune_file_is_known_by_the_name_its_questions_were_read_from(tmp_path):
+    from benchmarks.fit_answerer import _file_of
+    from retrieval.evaluate import load_gold
+
+    gold = tmp_path / "questions_reader_tune9.jsonl"
+    gold.write_text('{"question": "谁？", "answers": ["潘彤"]}\n', encoding="utf-8")
+    (question,) = load_gold(gold)
+    assert _file_of(question) == "questions_reader_tune9.jsonl"
