@@ -323,6 +323,9 @@ def ruled_out(reading: Reading, support: Support) -> bool:
     → 36个教学班). A bare 什么时候 may be answered by an era or an event (汉撒同盟时代, 清末战乱中),
     which the time patterns do not know: the model decides. The byline's reporters are names."""
     qt = reading.qt
+    if qt.qtype == "number" and not extract.answers_measure(support.short, qt):
+        # 跑了多少时间 over 杨美琴、王晓丽分列第二、三名: a measure asked is answered in its units.
+        return True
     if qt.qtype == "number" or (qt.qtype == "time" and qt.grain is not None):
         return not support.typed
     if reading.byline or qt.qtype not in _NAMED:

@@ -693,11 +693,11 @@ def answer_candidates(
         # while a span of dates answers one end (CMRC, DRCD).
         found = _outermost(found + [r for r in time_ranges(sentence) if _HOURS.fullmatch(r.text)])
     out = [c for c in found if c.text not in question]
-    rate = bool(qt.measure) and "%" in qt.measure.split("|")  # 比例/…率 ask a percentage
+    rate = _asks_rate(qt)
     if qt.measure:
         # A duration is written like a date (二十年): 多久 takes times too.
-        ends = re.compile(rf"(?:{qt.measure})$")
-        fits = [c for c in out + times(sentence) if ends.search(c.text) and c.text not in question]
+        fits = [c for c in out + times(sentence)
+                if in_measure(c.text, qt.measure) and c.text not in question]
         # A rate is often written bare (首集收视率为7.07, 比例约为1：7).
         out = fits or ([c for c in out if _unit(c.text) is None] if rate else [])
     if qt.grain:
@@ -726,6 +726,8 @@ def answer_candidates(
         out = [c for c in out if _SIZE_AT_END.search(c.text)]
     elif qt.unit:
         out = [c for c in out if c.text.endswith(qt.unit)] or out
+    if qt.unit in _DISCRETE:
+        out = [c for c in out if not _BARE_FRACTION.fullmatch(c.text)]
     if qt.noun and qt.qtype != "other":
         kinds = [c for c in out if _headed_by(c.text, qt.noun)]
         heads = [c for c in headed(sentence, qt.noun) if c.text not in question]
@@ -742,6 +744,7 @@ _ASKS_SHARE = re.compile(
 )
 _CLOCK = rf"{_NUM}[时点](?:{_NUM}分|半)?"
 _HOURS = re.compile(rf"{_CLOCK}(?:{'|'.join(_CLOCK_RANGE)}){_CLOCK}")
+_CLOCK_TIME = re.compile(rf"(?:[上下]午|凌晨|早上|晚上)?{_CLOCK}")
 _ORDINAL_QUESTION = re.compile(r"第(?:几|多少)|名次|排名|排第")
 # What marks a time as the end of a span (活动持续至9月8日).
 _END_MARK = re.compile(r"(?:至|到|截至|直到|直至|止于)\s?$")
@@ -778,6 +781,33 @@ _COUNTED = {
     "家": frozenset("家 所 个".split()), "所": frozenset("所 家 个".split()),
     **dict.fromkeys(_BOOKS, _BOOKS), **dict.fromkeys(("处", "座"), _SITES),
 }
+# Measure words of things counted one by one: 几个数据中心 is not answered by the bare 1.2 of
+# 年平均PUE值可降至1.2以下 (a fraction with a word of its own, 1.2万个 or 0.5个百分点, may be).
+_DISCRETE = frozenset(
+    "个 家 人 名 位 次 处 项 件 条 场 届 部 本 首 种 所 座 台 辆 架 艘 支 队 章 集 页 期 篇 幅 "
+    "门 口 户 床 把 双 册 株 只 头 匹 枚 票 份 类 级 人次 册次 架次 车次 户次 场次 家次".split()
+)
+_BARE_FRACTION = re.compile(r"\d+[.．]\d+")
+
+
+def in_measure(number: str, units: str) -> bool:
+    """Whether a number is given in one of a measure's units (`QuestionType.measure`, 米|公里…):
+    a clock time (7时30分) is no duration."""
+    number = normalize(number)  # 20㎝ is 20cm
+    return bool(re.search(rf"(?:{units})$", number)) and not _CLOCK_TIME.fullmatch(number)
+
+
+def answers_measure(number: str, qt: QuestionType) -> bool:
+    """Whether a short answer is given in the asked measure's units, or bare for a rate (首集收视率
+    为7.07, 比例约为1：7)."""
+    return qt.measure is None or in_measure(number, qt.measure) or (
+        _asks_rate(qt) and _unit(normalize(number)) is None)
+
+
+def _asks_rate(qt: QuestionType) -> bool:
+    return bool(qt.measure) and "%" in qt.measure.split("|")  # 比例/…率 ask a percentage
+
+
 _SIZE_AT_END = re.compile(rf"(?:{SIZE_UNITS})$")
 _UNIT_AT_END = re.compile(rf"(?:{NUM_UNITS})$")
 

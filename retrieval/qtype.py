@@ -73,7 +73,7 @@ _PLURAL = re.compile(r"哪些|哪几|分别")
 
 # 多高/多重/多大年纪/多少钱 ask for a measure: the answer is a number with one of these units.
 _LENGTH = "米|公尺|千米|公里|厘米|公分|毫米|英尺|英里|海里|km|cm|mm|CM|KM|m"
-_DURATION = "年|个月|月|周|天|小时|分钟|秒|世纪"
+_DURATION = "年|个月|月|周|天|小时|分钟|分|秒|世纪"
 _AREA = "平方公里|平方千米|平方米|公顷|亩|英亩|km²|km2"
 _WEIGHT = "吨|公斤|千克|克|斤|磅"
 _MEASURES = [
@@ -89,7 +89,7 @@ _MEASURES = [
     (re.compile(r"多高|海拔|高度|身高"), f"{_LENGTH}|层"),
     (re.compile(r"多重|重量|体重"), _WEIGHT),
     (re.compile(r"多远|距离"), _LENGTH),
-    (re.compile(r"多久|多长时间"), _DURATION),
+    (re.compile(r"多久|多长(?:的)?时间|多少时间|[用耗历]时多少"), _DURATION),
     (re.compile(r"多深|深度|多宽|宽度|多厚|厚度|多长|长度|体长|全长"), _LENGTH),
     # km2: km² after NFKC.
     # 多大 alone asks a size of any kind (规模多大 → 12000人); an area only beside 面积/占地.

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from conftest import SEED_PAGE
 
-from retrieval.answer import Conversation, answer, content_words, coverage, is_follow_up
+from retrieval.answer import (
+    Conversation,
+    Support,
+    answer,
+    content_words,
+    coverage,
+    is_follow_up,
+    read,
+    ruled_out,
+)
 from retrieval.extract import (
     continues,
     could_name,
@@ -150,6 +160,14 @@ def test_a_count_or_a_time_is_not_answered_from_a_sentence_holding_none(invented
     # Each reads a sentence on the topic (城北水厂二期工地, 明清院落) that has no figure of the
     # asked kind; before, its whole text came back as the answer.
     assert answer(question, invented).answer is None
+
+
+def test_a_measure_asked_is_not_answered_by_a_number_in_other_units(invented):
+    # 多杰才让跑了多少时间 over …多杰才让分获第二、三名: the paired rank is no duration.
+    reading = read("周文远跑了多少时间？", invented, k=10)
+    support = Support(None, "", typed=["2小时05分"], short="三名", features={})
+    assert ruled_out(reading, support)
+    assert not ruled_out(reading, replace(support, short="2小时05分"))
 
 
 @pytest.mark.parametrize(

@@ -99,6 +99,9 @@ def test_time_answers_fit_the_asked_grain(question, sentence, expected):
         ("有几家企业签约？", "共有3批次、15家企业现场签约。", "15家"),
         # A number with another measure word does not answer 多少人.
         ("本届比赛有多少人参赛？", "这已是第六届比赛。", None),
+        # A bare fraction counts nothing; a fraction with its magnitude does.
+        ("全市有几个数据中心？", "全市数据中心年平均PUE值可降至1.2以下。", None),
+        ("今年新增了多少个机架？", "今年全市新增机架1.2万个。", "1.2万个"),
     ],
 )
 def test_counts_carry_a_fitting_measure_word(question, sentence, expected):
@@ -117,6 +120,18 @@ def test_counts_carry_a_fitting_measure_word(question, sentence, expected):
     ],
 )
 def test_a_size_is_answered_by_a_measure(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("冠军用了多长时间？", "男子组冠军王海川用时2小时05分。", "2小时05分"),
+        # A clock time is when, not how long.
+        ("冠军用了多长时间？", "比赛于7时30分在北山林场鸣枪开赛。", None),
+    ],
+)
+def test_a_duration_is_hours_and_minutes_not_a_clock_time(question, sentence, expected):
     assert short_answer(question, sentence) == expected
 
 
@@ -427,6 +442,7 @@ def test_a_question_word_inside_a_list_is_answered_by_the_item_it_leaves_out(
         ("这条隧道有多长？", "长", "米"),  # 多长 only says which measure
         ("产值增长了百分之多少？", None, "%"),  # a share of a measure is a share
         ("这种稻子的收割频率是多久一次？", "久", "年"),  # 频率 is no share
+        ("冠军跑了多少时间？", None, "小时"),  # 多少时间 asks a duration, like 多长时间
     ],
 )
 def test_number_questions_know_the_unit_and_measure_they_ask(question, unit, measure):
