@@ -330,6 +330,8 @@ def ruled_out(reading: Reading, support: Support) -> bool:
         return not support.typed
     if reading.byline or qt.qtype not in _NAMED:
         return False
+    if qt.qtype == "person" and _deputy_only(reading.text, support.article):
+        return True
     short = support.short
     return (qt.qtype == "person" and re.search(r"\d", short) is not None) or not (
         extract.could_name(short))
@@ -387,6 +389,23 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "bias": 1.0,
     }
     return Support(article, paragraph, typed, short, features)
+
+
+# A post a question names (市长, 局长, 书记), not as a deputy's.
+_POST = re.compile(
+    r"(?<!副)(?:[省市县区州部厅局处科校院社行]长|书记|主任|主席|董事长|总经理|会长|理事长)"
+)
+
+
+def _deputy_only(question: str, article: Article) -> bool:
+    """Whether a post the question asks about is written in the article only as its deputy's:
+    西宁市市长是谁 over a report of 副市长沈立群 asks about someone the report does not name."""
+    text = normalize("\n".join([article.title or "", *article.paragraphs]))
+    for post in {m.group() for m in _POST.finditer(question)}:
+        at = [m.start() for m in re.finditer(post, text)]
+        if at and all(text[i - 1 : i] == "副" for i in at):
+            return True
+    return False
 
 
 def _ordinals(text: str) -> set[tuple[str, int]]:

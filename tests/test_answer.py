@@ -171,6 +171,16 @@ def test_a_measure_asked_is_not_answered_by_a_number_in_other_units(invented):
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"), [("临江市市长是谁？", None), ("谁担任过临江市副市长？", "林晓川")]
+)
+def test_a_post_written_only_as_its_deputys_is_not_answered_by_the_deputy(
+    invented, question, expected
+):
+    # 林晓川 was 临江市副市长: the 市长 is someone the archive does not name.
+    assert answer(question, invented).answer == expected
+
+
+@pytest.mark.parametrize(
     "question", ["白眉山雀是谁发现的？", "谁是北山林场的负责人？", "东岭商贸银行的行长是谁？"],
 )
 def test_a_who_question_is_not_answered_by_a_clause_or_a_figure(invented, question):
