@@ -330,7 +330,7 @@ def ruled_out(reading: Reading, support: Support) -> bool:
         return not support.typed
     if reading.byline or qt.qtype not in _NAMED:
         return False
-    if qt.qtype == "person" and _deputy_only(reading.text, support.article):
+    if qt.qtype == "person" and _deputy_only(reading.text, support.text):
         return True
     short = support.short
     return (qt.qtype == "person" and re.search(r"\d", short) is not None) or not (
@@ -347,6 +347,7 @@ class Support:
     typed: list[str]
     short: str  # the short answer the best sentence gives
     features: dict[str, float]
+    text: str = ""  # the article under its title, normalised
 
 
 def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> Support:
@@ -388,7 +389,7 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "covered": best.features.get("covered", 0.0),
         "bias": 1.0,
     }
-    return Support(article, paragraph, typed, short, features)
+    return Support(article, paragraph, typed, short, features, whole)
 
 
 # A post a question names (市长, 局长, 书记), not as a deputy's.
@@ -397,10 +398,10 @@ _POST = re.compile(
 )
 
 
-def _deputy_only(question: str, article: Article) -> bool:
-    """Whether a post the question asks about is written in the article only as its deputy's:
-    西宁市市长是谁 over a report of 副市长沈立群 asks about someone the report does not name."""
-    text = normalize("\n".join([article.title or "", *article.paragraphs]))
+def _deputy_only(question: str, text: str) -> bool:
+    """Whether a post the question asks about is written in the article's (normalised) text only
+    as its deputy's: 西宁市市长是谁 over a report of 副市长沈立群 asks about someone the report
+    does not name."""
     for post in {m.group() for m in _POST.finditer(question)}:
         at = [m.start() for m in re.finditer(post, text)]
         if at and all(text[i - 1 : i] == "副" for i in at):
