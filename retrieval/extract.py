@@ -246,7 +246,7 @@ def _cut(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=256)
-def _tokens(sentence: str, hmm: bool = True) -> tuple[tuple[int, int, str, str], ...]:
+def tag_words(sentence: str, hmm: bool = True) -> tuple[tuple[int, int, str, str], ...]:
     """(start, end, word, pos) for each jieba.posseg token of the sentence; `hmm` lets jieba's
     HMM guess words its dictionary lacks (unknown names), at about half the tagging time.
     Cached: one answer tags its best sentences for the features, the abstention and the
@@ -325,7 +325,7 @@ def _merge(tokens: list[tuple[int, int, str, str]], i: int, j: int, sentence: st
 
 def persons(sentence: str, hmm: bool = True) -> list[Span]:
     """Person names: jieba `nr*` tokens, joined when split (尼玛/卓玛, 南海/晏), and 甲·乙 forms."""
-    toks = _tokens(sentence, hmm)
+    toks = tag_words(sentence, hmm)
     out: list[Span] = []
     i = 0
     while i < len(toks):
@@ -430,7 +430,7 @@ def _name_start(span: Span) -> Span:
 
 def places(sentence: str, hmm: bool = True) -> list[Span]:
     """Place names: runs starting with a jieba `ns` token, extended over place-suffix nouns."""
-    toks = _tokens(sentence, hmm)
+    toks = tag_words(sentence, hmm)
     out: list[Span] = []
     i = 0
     while i < len(toks):
@@ -453,7 +453,7 @@ def places(sentence: str, hmm: bool = True) -> list[Span]:
 
 def organizations(sentence: str, hmm: bool = True) -> list[Span]:
     """Organisations: jieba `nt` tokens or words ending in an organisation suffix, extended left."""
-    toks = _tokens(sentence, hmm)
+    toks = tag_words(sentence, hmm)
     out: list[Span] = []
     for j, (_, _, word, flag) in enumerate(toks):
         if not (flag == "nt" or (len(word) >= 2 and word.endswith(_ORG_SUFFIX))):
@@ -588,7 +588,7 @@ def _leading_verbs(title: str) -> int:
     """How many characters of verbs and prepositions open a title's clause, which are no part
     of the title (授予|湟中区鲁沙尔第一小学教师); none when the rest would be no title (主持人)."""
     cut = 0
-    for pair in _tokens(title):
+    for pair in tag_words(title):
         rest = title[pair[1] :]
         if pair[3][0] not in "vp" or len(rest) < 2 or not _ROLE_END.search(rest):
             break
@@ -856,7 +856,7 @@ def headed(sentence: str, noun: str) -> list[Span]:
     it (哪个园区 → 南川工业园区, 什么会议 → 全省科技交流会, 什么花 → 丁香花); the bare noun
     itself (园区) names no particular one and is left out, and a name in quotes right after the
     phrase is what it names (哪个建筑 ↔ 地标性建筑“共字桥” → 共字桥)."""
-    toks = _tokens(sentence)
+    toks = tag_words(sentence)
     out = []
     for j, (_, end, word, flag) in enumerate(toks):
         if flag.startswith(_NOT_HEAD) or not is_kind_of(word, noun):
@@ -1118,7 +1118,19 @@ def _outermost(spans: list[Span]) -> list[Span]:
     ]
 
 
-def _distance(span: Span, anchors: list[tuple[int, int, float]], clauses: str = "") -> float:
+def anchors_in(sentence: str, weights: dict[str, float]) -> list[tuple[int, int, float]]:
+    """Where the question's words stand in the sentence, with their weights: (start, end, w)."""
+    anchors = []
+    for word, weight in weights.items():
+        # A number in the question qualifies the one asked for (2024年的比例 ↔ 2024年的98%).
+        telling = weight * _NUMBER_ANCHOR if word.isdigit() else weight
+        for form in _rank_forms(word):
+            for m in re.finditer(re.escape(form), sentence):
+                anchors.append((m.start(), m.end(), telling))
+    return anchors
+
+
+def nearness(span: Span, anchors: list[tuple[int, int, float]], clauses: str = "") -> float:
     """Weighted closeness of a span to the question's words found in the sentence; with the
     sentence's `clauses`, each clause boundary between them counts as CLAUSE_GAP characters
     more (基普罗蒂奇…夺得男子半程马拉松冠军，埃塞俄比亚选手阿贝贝…: 男子冠军 is 基普罗蒂奇)."""
@@ -1244,8 +1256,8 @@ def _paired_lists(sentence: str) -> list[tuple[list[Span], list[Span], str]]:
                                     first.text[start.start() :])
         else:
             # A verb opening the first item and no other (代表甲和乙) is the pairing's verb.
-            opening = _tokens(first.text, hmm=False)
-            later = _tokens(right[1].text, hmm=False)
+            opening = tag_words(first.text, hmm=False)
+            later = tag_words(right[1].text, hmm=False)
             if (len(opening) > 1 and opening[0][3].startswith("v")
                     and not (later and later[0][3].startswith("v"))):
                 cut = opening[0][1]
@@ -1353,7 +1365,7 @@ def _closeness(
     """How well a candidate sits in the gap and near the question's words."""
     inside = gap_span is not None and gap_span.start <= c.start and c.end <= gap_span.end
     overlap = gap_span is not None and c.start < gap_span.end and gap_span.start < c.end
-    return 10.0 * inside + 3.0 * overlap + _distance(c, anchors, clauses)
+    return 10.0 * inside + 3.0 * overlap + nearness(c, anchors, clauses)
 
 
 def extract(
@@ -1402,13 +1414,7 @@ def _answer_span(
 ) -> Span | None:
     if qt.descriptive and qt.qtype == "other":
         return None
-    anchors = []
-    for word, weight in weights.items():
-        # A number in the question qualifies the one asked for (2024年的比例 ↔ 2024年的98%).
-        telling = weight * _NUMBER_ANCHOR if word.isdigit() else weight
-        for form in _rank_forms(word):
-            for m in re.finditer(re.escape(form), sentence):
-                anchors.append((m.start(), m.end(), telling))
+    anchors = anchors_in(sentence, weights)
     def near(c: Span) -> float:
         return _closeness(c, gap_span, anchors, sentence)
 

@@ -538,14 +538,14 @@ def test_a_dictionary_name_needs_the_tagger_or_a_role_to_be_a_person(sentence, n
 
 
 def test_a_clause_boundary_puts_a_candidate_further_from_the_question_words():
-    from retrieval.extract import Span, _distance
+    from retrieval.extract import Span, nearness
 
     sentence = "选手王海川夺得男子组冠军，李青山位列第二。"
     anchor = [(sentence.index("冠军"), sentence.index("冠军") + 2, 1.0)]
     same, other = Span(2, 5, "王海川"), Span(13, 16, "李青山")
     # Both are as many characters from 冠军 (王海川 5 before it, 李青山 right after the comma).
-    assert _distance(same, anchor) < _distance(other, anchor)
-    assert _distance(same, anchor, sentence) > _distance(other, anchor, sentence)
+    assert nearness(same, anchor) < nearness(other, anchor)
+    assert nearness(same, anchor, sentence) > nearness(other, anchor, sentence)
 
 
 def test_a_rank_is_found_by_its_title_and_a_title_by_its_rank():
