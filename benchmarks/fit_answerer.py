@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import evaluate, metrics
+from retrieval import evaluate, extract, metrics, spans
 from retrieval.answer import _COSTLY_READ, Reading, read, ruled_out, supports
 from retrieval.features import CHEAP, NAMES, cheap_features, costly_features
 from retrieval.resources import bundled_gold, data_dir
@@ -64,6 +64,7 @@ class Example:
     answerable: bool
     reading: Reading
     searcher: Searcher
+    answers: list[str]
 
 
 def _held_out(squad: SquadSet, rng: random.Random) -> tuple[SquadSet, list[evaluate.GoldQuestion]]:
@@ -115,7 +116,8 @@ def collect(source: str, store: Store, questions: list, limit: int | None) -> li
         cheap_features(reading.probe, reading.candidates)
         rows = np.array([[c.features[n] for n in CHEAP] for c in reading.candidates])
         labels = np.array([_label(gold, c) for c in reading.candidates])
-        examples.append(Example(source, rows, labels, gold.answerable, reading, searcher))
+        examples.append(
+            Example(source, rows, labels, gold.answerable, reading, searcher, gold.answers))
     print(f"{source}: {len(examples)} questions read in {time.perf_counter() - started:.0f} s",
           file=sys.stderr)
     return examples
@@ -235,10 +237,14 @@ def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
     abstain_names = [n for n in ABSTAIN_NAMES if n not in dropped]
     rows, answered, sources = [], [], []
     ruled: Counter[tuple[str, bool]] = Counter()  # (source, answerable) → refused by rule
+    phrases: list[Phrases] = []
     for e, (best, labels) in zip(examples, chosen, strict=True):
         for c in best:
             c.score = sum(full.get(n, 0.0) * c.features[n] for n in names)
         ranked = sorted(zip(best, labels, strict=True), key=lambda p: -p[0].score)
+        found = phrases_of(e, ranked[0][0].text)
+        if found is not None:
+            phrases.append(found)
         support = supports(e.reading, [c for c, _ in ranked], e.searcher)
         if ruled_out(e.reading, support):
             # Refused by rule whatever the model says (`answer()`): no row to fit.
@@ -263,8 +269,70 @@ def fit(examples: list[Example], dropped: set[str], costly: int) -> dict:
     best_acc = refused / max(1, int((tune & (y == 0)).sum()) + ruled["tune", False])
     abstain = dict(zip(abstain_names, abstain_w.round(4).tolist(), strict=True))
     abstain["bias"] = round(abstain["bias"] - best_t, 4)
-    return {"cheap": cheap, "full": full, "abstain": abstain,
-            "tune_abstain_recall": round(best_acc, 4)}
+    span, span_threshold = fit_spans(phrases)
+    return {"cheap": cheap, "full": full, "abstain": abstain, "span": span,
+            "span_threshold": span_threshold, "tune_abstain_recall": round(best_acc, 4)}
+
+
+@dataclass
+class Phrases:
+    """An untyped question the rules answer with the whole sentence: the sentence's noun
+    phrases (features, exact or not) and how the phrases and the sentence score against the
+    gold (F1)."""
+
+    source: str
+    rows: np.ndarray
+    exact: np.ndarray
+    f1: np.ndarray
+    sentence_f1: float
+
+
+def phrases_of(e: Example, sentence: str) -> Phrases | None:
+    """The noun phrases of the best-ranked sentence, when the rules would give it whole."""
+    text, qt, weights = e.reading.text, e.reading.qt, e.reading.probe.weights
+    if not e.answers or not spans.applies(qt) or extract.extract(text, qt, sentence, weights):
+        return None
+    norm, where = extract.aligned(sentence)
+    found = spans.candidates(text, norm)
+    if not found:
+        return None
+    rows = spans.features_of(text, qt, norm, weights, found)
+    said = [sentence[where[s.start] : where[s.end - 1] + 1] for s in found]
+    return Phrases(
+        e.source,
+        np.array([[row[n] for n in spans.NAMES] for row in rows]),
+        np.array([metrics.exact_match(p, e.answers) for p in said]),
+        np.array([metrics.f1_score(p, e.answers) for p in said]),
+        metrics.f1_score(sentence.strip(), e.answers),
+    )
+
+
+def fit_spans(phrases: list[Phrases]) -> tuple[dict[str, float], float]:
+    """The noun-phrase scorer (conditional logit on the phrases exactly right) and the least
+    probability of its best phrase for which the phrase, not the sentence, is the answer: the
+    one giving the highest mean F1 (every source weighing the same) over these questions."""
+    if not phrases:
+        return {}, 1.0
+    sources = Counter(p.source for p in phrases)
+    weight = {s: len(phrases) / (len(sources) * n) for s, n in sources.items()}
+    taught = [p for p in phrases if p.exact.any()]
+    if not taught:
+        return {}, 1.0
+    w = fit_conditional_logit([(p.rows, p.exact) for p in taught],
+                              np.array([weight[p.source] for p in taught]))
+    tops, phrase_f1, sentence_f1, say = [], [], [], []
+    for p in phrases:
+        s = p.rows @ w
+        e = np.exp(s - s.max())
+        i = int(np.argmax(s))
+        tops.append(e[i] / e.sum())
+        phrase_f1.append(p.f1[i])
+        sentence_f1.append(p.sentence_f1)
+        say.append(weight[p.source])
+    tops_a, pf, sf, wa = map(np.array, (tops, phrase_f1, sentence_f1, say))
+    grid = [*sorted(set(np.round(tops_a, 3).tolist())), 1.01]
+    gains = [float(np.sum(wa * np.where(tops_a >= t, pf, sf))) for t in grid]
+    return dict(zip(spans.NAMES, w.round(4).tolist(), strict=True)), grid[int(np.argmax(gains))]
 
 
 def main(argv: list[str] | None = None) -> None:

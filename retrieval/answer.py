@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from retrieval import dates, extract, news, ranker
+from retrieval import dates, extract, news, ranker, spans
 from retrieval.features import (
     Candidate,
     Probe,
@@ -369,7 +369,12 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
     years = dates.years_asked(text)  # the article's years are read only when one is named
     if reading.byline and article.reporters:
         typed = ["、".join(article.reporters)]
-    short = extract.extract(text, qt, best.text, weights) or best.text.strip()
+    model = ranker.model()
+    short = (
+        extract.extract(text, qt, best.text, weights)
+        or spans.pick(text, qt, best.text, weights, model.span, model.span_threshold)
+        or best.text.strip()
+    )
     features = {
         "article_cov": coverage(weights, whole, probe),
         "paragraph_cov": coverage(weights, titled, probe),

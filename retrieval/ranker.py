@@ -11,7 +11,7 @@ log-odds of being the sentence that answers, comparable within one question.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +28,10 @@ class Model:
     full: dict[str, float]
     abstain: dict[str, float]
     provenance: dict
+    # The noun-phrase scorer of `retrieval.spans` and the probability its best phrase needs to
+    # be the answer instead of the sentence (a model without them keeps the sentence).
+    span: dict[str, float] = field(default_factory=dict)
+    span_threshold: float = 1.0
 
     def score(self, features: dict[str, float], stage: str = "full") -> float:
         weights = self.cheap if stage == "cheap" else self.full
@@ -40,12 +44,14 @@ class Model:
 
     def to_json(self) -> dict:
         return {"cheap": self.cheap, "full": self.full, "abstain": self.abstain,
+                "span": self.span, "span_threshold": self.span_threshold,
                 "provenance": self.provenance}
 
 
 def load(path: Path) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Model(data["cheap"], data["full"], data.get("abstain", {}), data.get("provenance", {}))
+    return Model(data["cheap"], data["full"], data.get("abstain", {}), data.get("provenance", {}),
+                 data.get("span", {}), data.get("span_threshold", 1.0))
 
 
 @cache

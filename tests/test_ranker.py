@@ -56,3 +56,28 @@ def test_a_left_out_tune_file_is_known_by_the_name_its_questions_were_read_from(
     gold.write_text('{"question": "谁？", "answers": ["潘彤"]}\n', encoding="utf-8")
     (question,) = load_gold(gold)
     assert _file_of(question) == "questions_reader_tune9.jsonl"
+
+
+def test_the_phrase_threshold_gives_the_phrase_where_it_scores_better_than_the_sentence():
+    import numpy as np
+
+    from benchmarks.fit_answerer import Phrases, fit_spans
+    from retrieval import spans
+
+    names = len(spans.NAMES)
+    near = spans.NAMES.index("near")
+
+    def question(exact_first: bool, sentence_f1: float) -> Phrases:
+        rows = np.zeros((2, names))
+        rows[0, near] = 1.0  # the first phrase stands nearest the question's words
+        exact = np.array([1, 0]) if exact_first else np.array([0, 1])
+        return Phrases("drcd", rows, exact, exact.astype(float), sentence_f1)
+
+    # The nearest phrase is right in most questions: the scorer learns to prefer it, and the
+    # threshold lets it answer, since it beats the sentence's F1 more often than not.
+    weights, threshold = fit_spans([question(True, 0.3)] * 8 + [question(False, 0.3)] * 2)
+    assert weights["near"] > 0 and threshold < 1.0
+    # Where the nearest phrase is right but the sentence does better (its F1 counts in full),
+    # the phrase is never given.
+    _, never = fit_spans([question(True, 1.0)] * 8 + [question(False, 1.0)] * 2)
+    assert never > 1.0
