@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from retrieval import ranker
+from retrieval import ranker, spans
 from retrieval.features import CHEAP, NAMES
 
 
@@ -16,6 +16,7 @@ def test_the_shipped_model_names_its_command_commit_and_data():
     assert not any("questions_reader_test" in name for name in provenance["data"])
     assert set(model.cheap) == set(CHEAP)
     assert set(model.full) == set(NAMES)
+    assert set(model.span) == set(spans.NAMES) and 0.0 < model.span_threshold <= 1.0
 
 
 def test_scores_are_the_weighted_sum_of_the_features(tmp_path):
