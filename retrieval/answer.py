@@ -438,10 +438,11 @@ def _other_edition(question: str, article: str) -> bool:
 def _asked_word_missing(
     question: str, qt: QuestionType, weights: dict[str, float], article: str, candidates: list[str]
 ) -> bool:
-    """Whether a person question's telling words beside its question word are all absent from
-    the article (西宁半马的冠军是谁？ over a report naming no 冠军), unless an answer carries the
-    asked noun or unit (哪家银行 → 招商银行)."""
-    if qt.qtype != "person":
+    """Whether a person or number question's telling words beside its question word are all
+    absent from the article (西宁半马的冠军是谁？ over a report naming no 冠军, 湿地公园门票多少钱
+    over one giving its investment), unless an answer carries the asked noun or unit (哪家银行 →
+    招商银行). A feature of the abstention model, not a rule: a paraphrase is absent too."""
+    if qt.qtype not in ("person", "number"):
         return False
     asked = qt.noun or qt.unit
     if asked and any(c.endswith(asked) for c in candidates):

@@ -652,3 +652,17 @@ def test_the_name_of_someone_named_by_a_role_is_a_persons_name(question, qtype):
 ])
 def test_a_year_the_article_does_not_cover_is_refused(searcher, question, answered):
     assert (answer(question, searcher).answer is not None) is answered
+
+
+@pytest.mark.parametrize(("question", "missing"), [
+    ("湿地公园门票多少钱？", True),  # the report gives an investment, no ticket price
+    ("湿地公园总投资多少钱？", False),
+])
+def test_an_amount_asked_of_a_thing_the_article_never_names_is_flagged(question, missing):
+    from retrieval.answer import _asked_word_missing
+    from retrieval.features import weight
+
+    article = "湿地公园总投资1.38亿元，新增绿化面积42公顷。"
+    qt = classify(question)
+    weights = {w: weight(w) for w in content_words(question, qt)}
+    assert _asked_word_missing(question, qt, weights, article, []) is missing
