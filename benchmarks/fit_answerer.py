@@ -14,6 +14,11 @@ a reference answer inside the gold paragraph (SQuAD sets) or gold article (gold 
   features, with unanswerable questions: the tune split's, and questions whose passage is held
   out of the pool (a fifth of each SQuAD set's passages), so the bot refuses what the archive
   cannot answer. Its threshold refuses at most 5% of the answerable questions of each source.
+- `span` weights and `span_threshold`: for the untyped questions the rules answer with the
+  whole sentence, a conditional logit over the sentence's noun phrases (`retrieval.spans`)
+  labelled by exact match with a reference answer, and the least probability of the best
+  phrase for which it answers instead of the sentence (the one with the best mean F1, each
+  source weighing the same).
 
 Training data: the CMRC 2018 trial file and DRCD test file from ../shared/data (licensed, read
 in place) and the `tune` split of the bundled gold sets; never the frozen test split.

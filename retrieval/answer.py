@@ -321,7 +321,9 @@ def ruled_out(reading: Reading, support: Support) -> bool:
     (东兴小区加装了几部电梯 over a report naming 八一路); or a who / where / which-body
     question answered by a clause or a run longer than a name, or a person by a figure (校长是谁
     → 36个教学班). A bare 什么时候 may be answered by an era or an event (汉撒同盟时代, 清末战乱中),
-    which the time patterns do not know: the model decides. The byline's reporters are names."""
+    which the time patterns do not know: the model decides. The byline's reporters are names.
+    Also refused: a measure asked and the answer in other units (跑了多少时间 → 三名), and a post
+    the article writes only as its deputy's (西宁市市长是谁 over 副市长沈立群)."""
     qt = reading.qt
     if qt.qtype == "number" and not extract.answers_measure(support.short, qt):
         # 跑了多少时间 over 杨美琴、王晓丽分列第二、三名: a measure asked is answered in its units.
