@@ -380,8 +380,9 @@ def pair_features(
     out["first_longer"] = float(first["length"] > second["length"])
     # A reporting block naming who acts, then a subject-less slogan: kicker + title.
     out["subject_then_predicate"] = first["opens_subject"] * second["opens_predicate"]
-    # A block stating the event, then one adding a figure: title + subtitle.
-    out["figure_follows"] = float(second["digits"] > first["digits"])
+    # A block stating the event, then one adding a figure (more digits than the first has, as
+    # 新增3处亲水平台 / 总面积约2000平方米): title + subtitle.
+    out["figure_follows"] = float(second["digit_count"] > first["digit_count"])
     out["role_logit"] = role_logit
     return out
 

@@ -332,6 +332,21 @@ def test_pair_features_say_which_block_carries_the_cue_the_quotes_or_the_dash(
     assert not own
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "follows"),
+    [
+        ("湟水河畔新增3处亲水平台", "总面积约2000平方米 本月底前开放", 1.0),
+        ("湖区新增3处观鸟点", "观鸟季持续到9月", 0.0),
+        ("秋粮喜获丰收", "尖扎县小麦亩产达420公斤", 1.0),
+    ],
+    ids=["more digits after", "as many digits after", "digits only after"],
+)
+def test_a_figure_follows_when_the_second_block_has_more_digits(first, second, follows):
+    evidence = PageEvidence([ArticleSpan(["记者从市里获悉，今年的工作进展顺利。"], 0, 0)])
+    row = pair_features(role_features(first, evidence, 0), role_features(second, evidence, 0), 0.0)
+    assert row["figure_follows"] == follows
+
+
 def test_shipped_model_says_how_it_was_fitted():
     data = json.loads((data_dir() / "headline_model.json").read_text(encoding="utf-8"))
     assert data["provenance"].startswith("python -m benchmarks.fit_headlines")
