@@ -180,7 +180,13 @@ def headline_variant(article: Article, rng: random.Random) -> Article:
 
 def page_articles(pool: list[Article], rng: random.Random, layout: Layout) -> list[Article]:
     """3 to 6 articles of `pool`, some given real-paper headline variants or cut short."""
-    articles = rng.sample(pool, min(len(pool), rng.randint(3, 6)))
+    return varied_articles(rng.sample(pool, min(len(pool), rng.randint(3, 6))), rng, layout)
+
+
+def varied_articles(
+    articles: list[Article], rng: random.Random, layout: Layout
+) -> list[Article]:
+    """`articles`, some given real-paper headline variants or cut short, as `layout` says."""
     out = []
     for article in articles:
         if layout.variant_rate and rng.random() < layout.variant_rate:

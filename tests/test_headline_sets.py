@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
+
 from benchmarks.fit_answerer import commit
-from benchmarks.fit_headlines import origin, training_pages
-from benchmarks.headline_sets import TEST, TUNING_SETS, load_pages, set_of_titles, written_pages
+from benchmarks.fit_headlines import _STRAY_COSTS, LAYOUT_SHARE, origin, training_pages
+from benchmarks.headline_sets import (
+    LAYOUT_ARTICLES,
+    TEST,
+    TUNING_SETS,
+    load_pages,
+    set_of_titles,
+    written_pages,
+)
+from retrieval.typeset import articles_from_json
 
 
 def test_the_frozen_test_split_is_no_tuning_set():
@@ -28,3 +38,17 @@ def test_a_fitted_model_names_its_command_commit_and_sets():
     assert f" at {commit()}" in command
     assert all(path.name in sets for path in TUNING_SETS.values())
     assert TEST.name not in line
+
+
+@pytest.mark.parametrize("without", [None, "extra2"], ids=["all sets", "extra2 left out"])
+def test_the_layout_articles_keep_their_share_of_mixed_pages_however_many_sets(without):
+    """The composed layout articles are drawn at fixed odds, not diluted by the written sets."""
+    composed = {a.title for a in articles_from_json(LAYOUT_ARTICLES)}
+    pages = training_pages(layouts=0, mixed=200, seed=1, without=without)
+    mixed = [a for key, _, gold in pages if key.startswith("mixed ") for a in gold]
+    share = sum(a.title in composed for a in mixed) / len(mixed)
+    assert abs(share - LAYOUT_SHARE) < 0.04
+
+
+def test_the_fit_never_makes_leaving_a_block_out_free():
+    assert min(_STRAY_COSTS) >= 1

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from bot.render import source_html
-from retrieval.headlines import LogisticModel, default_model
+from retrieval.headlines import (
+    ArticleSpan,
+    LogisticModel,
+    PageEvidence,
+    default_model,
+    pair_features,
+    role_features,
+)
 from retrieval.layout import parse_page
 from retrieval.models import ArticleRef
 from retrieval.resources import data_dir
@@ -300,6 +307,44 @@ def test_a_meeting_report_names_who_spoke_in_its_subtitle():
     )
     page = parse_page(_page(_body(*meeting), "全市科技创新大会召开", "王东讲话 李强主持"))
     assert _headlines(page) == [(None, "全市科技创新大会召开", "王东讲话 李强主持")]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "compared"),
+    [
+        ("我省数字乡村建设取得新进展之际", "5G基站覆盖全部行政村", {"kicker_cue": 1.0}),
+        ("家门口的“小饭桌”暖了老人胃", "社区长者食堂运营满一年", {"quote": 1.0}),
+        ("湟水河畔新添一座城市书房", "——记城东区“15分钟阅读圈”建设", {"dash": -1.0, "quote": -1.0}),
+    ],
+    ids=["cue word first", "quoted title first", "dashed subtitle second"],
+)
+def test_pair_features_say_which_block_carries_the_cue_the_quotes_or_the_dash(
+    first, second, compared
+):
+    """The pair model reads how the two blocks compare; each block's own form is the role
+    model's, read through its log-odds."""
+    evidence = PageEvidence([ArticleSpan(["记者从市里获悉，今年的工作进展顺利。"], 0, 0)])
+    row = pair_features(role_features(first, evidence, 0), role_features(second, evidence, 0), 0.5)
+    for name in ("kicker_cue", "quote", "dash"):
+        assert row[f"diff_{name}"] == compared.get(name, 0.0)
+    assert row["role_logit"] == 0.5
+    own = [k for k in row if k.startswith(("first_", "second_")) and k != "first_longer"]
+    assert not own
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "follows"),
+    [
+        ("湟水河畔新增3处亲水平台", "总面积约2000平方米 本月底前开放", 1.0),
+        ("湖区新增3处观鸟点", "观鸟季持续到9月", 0.0),
+        ("秋粮喜获丰收", "尖扎县小麦亩产达420公斤", 1.0),
+    ],
+    ids=["more digits after", "as many digits after", "digits only after"],
+)
+def test_a_figure_follows_when_the_second_block_has_more_digits(first, second, follows):
+    evidence = PageEvidence([ArticleSpan(["记者从市里获悉，今年的工作进展顺利。"], 0, 0)])
+    row = pair_features(role_features(first, evidence, 0), role_features(second, evidence, 0), 0.0)
+    assert row["figure_follows"] == follows
 
 
 def test_shipped_model_says_how_it_was_fitted():
