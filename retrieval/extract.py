@@ -1480,9 +1480,11 @@ def _answer_span(
             # 比去年多了多少人 ↔ 较上年增加2000余人: the number after a word of change.
             before = sentence[max(0, c.start - 4) : c.start]
             changed = change and bool(_CHANGE_BEFORE.search(before))
-            # 由修复前的96种增加到118种: unless the question asks for the earlier state (修复前,
-            # 2015年), the number is the one things came to, not the one they came from.
-            left = not earlier and qt.qtype == "number" and _from_value(sentence, c, question)
+            # 由修复前的96种增加到118种, 由20时30分至21时调整为20时至22时: unless the question
+            # asks for the earlier state (修复前, 2015年), the number or time is the one things
+            # came to, not the one they came from.
+            left = not earlier and qt.qtype in ("number", "time") and _from_value(
+                sentence, c, question)
             return near(c) + 20.0 * changed - _FROM_PENALTY * left
 
         return _to_grain(qt, sentence, max(candidates, key=fit))

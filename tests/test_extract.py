@@ -554,3 +554,12 @@ def test_a_rank_is_found_by_its_title_and_a_title_by_its_rank():
     assert "冠军" in _rank_forms("第一名") and "冠军" in _rank_forms("第一")
     assert "第一名" in _rank_forms("冠军")
     assert _rank_forms("选手") == ["选手"]
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("喷泉延时以后演出时间是什么时候？", "20时至22时"),
+    ("喷泉延时以后每晚几点开始演出？", "20时"),
+])
+def test_a_time_changed_from_one_to_another_is_answered_by_the_new_one(question, expected):
+    # As for numbers (由修复前的96种增加到118种): the time things came to, not the one they left.
+    assert short_answer(question, "每晚演出时间由20时30分至21时调整为20时至22时。") == expected
