@@ -44,7 +44,8 @@ _WHY = r"(?<![名称作成叫改译])为什么"
 # Ordered: the first pattern that matches decides; each has one group spanning the gap.
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("time", re.compile(
-        r"(几点(?:钟)?|什么时候|什么时间|何时|何日|何年|哪(?:一)?天|几号|几月(?:几[日号])?|"
+        # 几点到几点 asks a range whole: one gap, from the first 几点 to the last.
+        r"(几点(?:钟)?(?:到|至|-)几点(?:钟)?|几点(?:钟)?|什么时候|什么时间|何时|何日|何年|哪(?:一)?天|几号|几月(?:几[日号])?|"
         r"哪(?:一)?年|哪个月|哪个(?:时间|时候|年代|朝代|世纪|时期|季节)|什么(?:年代|朝代|时期|季节|日子)|"
         r"几几年|(?:西元|公元前?)几年|几时|多久以前)")),
     ("person", re.compile(
@@ -183,7 +184,7 @@ def classify(question: str) -> QuestionType:
             after = question[m.end(1) :]
             bound = "start" if _START.search(after) else "end" if _END.search(after) else None
             # 几点开门几点关门 / 几点到几点 ask for both ends: the whole range.
-            if pattern.search(after):
+            if pattern.search(after) or re.search("[到至-]", word):
                 bound = None
         if noun is None and _NOUN_AFTER.match(word):
             noun = asked_noun(question[m.end(1) :])

@@ -121,3 +121,11 @@ def test_years_covered_adds_the_articles_own_year_and_its_relative_years():
     text = "去年（有2000余名志愿者）的2024招商银行西宁半程马拉松赛"
     assert years_covered(text, date(2025, 8, 1)) == {2025, 2024}
     assert years_covered(text, None) == {2024}
+
+
+def test_a_range_asked_whole_keeps_both_its_ends():
+    from retrieval.dates import range_end
+
+    evidence = "施工时间为每日21时至次日6时。"
+    assert range_end("修路时间是几点到几点？", evidence, "21时至次日6时") is None
+    assert range_end("修路到几点结束？", evidence, "21时至次日6时") == "次日6时"

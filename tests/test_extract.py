@@ -563,3 +563,11 @@ def test_a_rank_is_found_by_its_title_and_a_title_by_its_rank():
 def test_a_time_changed_from_one_to_another_is_answered_by_the_new_one(question, expected):
     # As for numbers (由修复前的96种增加到118种): the time things came to, not the one they left.
     assert short_answer(question, "每晚演出时间由20时30分至21时调整为20时至22时。") == expected
+
+
+@pytest.mark.parametrize("question", ["城市书房几点到几点开放？", "喷泉延时后几点到几点？"])
+def test_a_range_asked_whole_is_one_gap_with_neither_end_chosen(question):
+    qt = classify(question)
+    assert question[qt.start : qt.end].startswith("几点") and "到" in question[qt.start : qt.end]
+    assert qt.bound is None and qt.grain == "clock"
+    assert short_answer(question, "城市书房每天9时至21时免费开放。") == "9时至21时"
