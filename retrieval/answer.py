@@ -383,7 +383,7 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "article_cov_soft": coverage(weights, whole, probe, soft=True),
         "paragraph_cov_soft": coverage(weights, titled, probe, soft=True),
         "typed_missing": float(qt.qtype in _TYPED and not typed),
-        "asked_missing": float(_asked_word_missing(text, qt, weights, article_text, typed)),
+        "asked_missing": float(_asked_word_missing(text, qt, weights, whole, typed)),
         # 2025年西宁半马 over a report of 2024 that names no 2025, 第三届艺术节 over one of
         # the 第二届: another edition.
         "edition_missing": float(bool(years) and not years <= dates.years_covered(
@@ -441,16 +441,17 @@ def _asked_word_missing(
     question: str, qt: QuestionType, weights: dict[str, float], article: str, candidates: list[str]
 ) -> bool:
     """Whether a person or number question's telling words beside its question word are all
-    absent from the article (西宁半马的冠军是谁？ over a report naming no 冠军, 湿地公园门票多少钱
-    over one giving its investment), unless an answer carries the asked noun or unit (哪家银行 →
-    招商银行). A feature of the abstention model, not a rule: a paraphrase is absent too."""
+    absent from the (normalised) article (西宁半马的冠军是谁？ over a report naming no 冠军,
+    湿地公园门票多少钱 over one giving its investment), unless an answer carries the asked noun
+    or unit (哪家银行 → 招商银行). A feature of the abstention model, not a rule: a paraphrase
+    is absent too."""
     if qt.qtype not in ("person", "number"):
         return False
     asked = qt.noun or qt.unit
     if asked and any(c.endswith(asked) for c in candidates):
         return False
     beside = [w for w in gap_neighbours(question, qt, weights) if weights[w] >= _TELLING_WEIGHT]
-    found = matches(beside, normalize(article), question)
+    found = matches(beside, article, question)
     return bool(beside) and all(found[w] < 0.5 for w in beside)
 
 

@@ -791,17 +791,17 @@ _BARE_FRACTION = re.compile(r"\d+[.．]\d+")
 
 
 def in_measure(number: str, units: str) -> bool:
-    """Whether a number is given in one of a measure's units (`QuestionType.measure`, 米|公里…):
-    a clock time (7时30分) is no duration."""
-    number = normalize(number)  # 20㎝ is 20cm
+    """Whether a (normalised) number is given in one of a measure's units (`QuestionType.measure`,
+    米|公里…): a clock time (7时30分) is no duration."""
     return bool(re.search(rf"(?:{units})$", number)) and not _CLOCK_TIME.fullmatch(number)
 
 
 def answers_measure(number: str, qt: QuestionType) -> bool:
-    """Whether a short answer is given in the asked measure's units, or bare for a rate (首集收视率
-    为7.07, 比例约为1：7)."""
+    """Whether a short answer, in its sentence's characters, is given in the asked measure's
+    units, or bare for a rate (首集收视率为7.07, 比例约为1：7)."""
+    number = normalize(number)  # 20㎝ is 20cm
     return qt.measure is None or in_measure(number, qt.measure) or (
-        _asks_rate(qt) and _unit(normalize(number)) is None)
+        _asks_rate(qt) and _unit(number) is None)
 
 
 def _asks_rate(qt: QuestionType) -> bool:
@@ -1415,6 +1415,7 @@ def _answer_span(
     if qt.descriptive and qt.qtype == "other":
         return None
     anchors = anchors_in(sentence, weights)
+
     def near(c: Span) -> float:
         return _closeness(c, gap_span, anchors, sentence)
 
