@@ -66,7 +66,7 @@ from retrieval.headlines import (
 from retrieval.layout import PageParts, page_parts, parse_page
 from retrieval.models import Article
 from retrieval.resources import data_dir
-from retrieval.typeset import articles_from_json, varied_articles
+from retrieval.typeset import PAGE_ARTICLES, articles_from_json, varied_articles
 
 log = logging.getLogger(__name__)
 _L2 = 1.0
@@ -155,7 +155,7 @@ def training_pages(
     composed = articles_from_json(LAYOUT_ARTICLES)
     rng = random.Random(seed + 1)
     for n in range(mixed):
-        size = rng.randint(3, 6)
+        size = rng.randint(*PAGE_ARTICLES)
         from_composed = sum(rng.random() < LAYOUT_SHARE for _ in range(size))
         chosen = rng.sample(composed, from_composed) + rng.sample(pool, size - from_composed)
         rng.shuffle(chosen)

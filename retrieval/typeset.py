@@ -178,9 +178,14 @@ def headline_variant(article: Article, rng: random.Random) -> Article:
     return replace(article, kicker=kicker, subtitle=subtitle)
 
 
+# How many articles a generated page holds: from the first to the second, drawn evenly.
+PAGE_ARTICLES = (3, 6)
+
+
 def page_articles(pool: list[Article], rng: random.Random, layout: Layout) -> list[Article]:
     """3 to 6 articles of `pool`, some given real-paper headline variants or cut short."""
-    return varied_articles(rng.sample(pool, min(len(pool), rng.randint(3, 6))), rng, layout)
+    size = rng.randint(*PAGE_ARTICLES)
+    return varied_articles(rng.sample(pool, min(len(pool), size)), rng, layout)
 
 
 def varied_articles(
