@@ -205,6 +205,7 @@ def threshold(
         allowed = MAX_FALSE_ABSTAIN * (len(answerable) + ruled[s, True])
         share = max(0.0, allowed - ruled[s, True]) / max(1, len(answerable))
         limits.append(float(np.quantile(answerable, share)) if share > 0 else -np.inf)
+        print(f"abstention threshold for {s}: {limits[-1]:.3f}", file=sys.stderr)
     return min(limits)
 
 

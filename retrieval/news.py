@@ -127,8 +127,9 @@ def time_window(asked: dates.Asked | None, issues: list[str], now: date) -> tupl
         end = last + timedelta(days=1 if asked.value == "末" else 0)
         return last.isoformat(), end.isoformat()
     if asked.kind == "week":
+        # This week so far (本周 asked on a Tuesday holds no Friday's paper); a whole week before.
         monday = now - timedelta(days=now.weekday() - asked.offset)
-        return monday.isoformat(), (monday + timedelta(days=6)).isoformat()
+        return monday.isoformat(), min(monday + timedelta(days=6), now).isoformat()
     if asked.kind == "month":
         return f"{asked.value}-01", f"{asked.value}-31"
     year = asked.value or str(now.year + asked.offset)

@@ -193,7 +193,8 @@ def test_recovery_benchmark_reads_back_its_generated_documents(typeset):
 
     results = pdf_recovery.run(documents=3, seed=5, readers=["pypdfium2"])
     tallies = [pools["pypdfium2"] for pools in results.values()]
-    assert all(t.pages >= 3 for t in tallies)
+    # Every pool is typeset and read back (the bundled page alone is one document).
+    assert all(t.pages >= 1 and t.articles >= 3 for t in tallies)
     assert sum(t.exact for t in tallies) >= 0.9 * sum(t.articles for t in tallies)
 
 
