@@ -576,6 +576,14 @@ def roles(sentence: str, names: list[str]) -> list[Span]:
         for m in re.finditer(re.escape(name), sentence):
             start = _clause_bounds(sentence, m.start())[0]
             title = sentence[start : m.start()]
+            # 副市长马文涛、市政府秘书长冯立军: the titles that are this name's are the run of
+            # titles right before it; a part ending in another name is that one's.
+            parts = title.split("、")
+            own = len(parts) - 1
+            while own > 0 and _ROLE_END.search(parts[own - 1].strip(_PUNCT)):
+                own -= 1
+            start += sum(len(p) + 1 for p in parts[:own])
+            title = sentence[start : m.start()]
             lead = len(title) - len(title.lstrip(_PUNCT))
             title = title.strip(_PUNCT)
             if 0 < len(title) <= _ROLE_MAX and _ROLE_END.search(title):

@@ -310,6 +310,9 @@ def test_which_ones_questions_are_answered_with_the_whole_list(question, sentenc
     [
         ("孙海是什么职务？", "市委书记赵立平讲话，市委副书记、市长孙海主持。", "市委副书记、市长"),
         ("李卫国担任什么职位？", "8月3日，县委常委、副县长李卫国到现场调研。", "县委常委、副县长"),
+        # Titles listed after another person's name are not that person's.
+        ("周涛是什么职务？", "副县长王平、县政府办公室主任周涛参加。", "县政府办公室主任"),
+        ("王平是什么职务？", "副县长王平、县政府办公室主任周涛参加。", "副县长"),
     ],
 )
 def test_role_questions_are_answered_by_the_titles_before_the_name(question, sentence, expected):
