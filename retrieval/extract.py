@@ -371,7 +371,8 @@ _NAME_ROLES = (
     r"(?:选手|队员|运动员|记者|教师|老师|教练|同志|书记|主任|市长|省长|局长|院长|校长|主席|代表)"
 )
 _ROLE_BEFORE_NAME = re.compile(rf"{_NAME_ROLES}([\u4e00-\u9fff]{{1,2}})$")
-_NOT_IN_NAMES = frozenset("的和与及在是为了等将已也都对向从")
+# Function characters, and verbs of saying that follow a name before a comma (校长郭静怡说，).
+_NOT_IN_NAMES = frozenset("的和与及在是为了等将已也都对向从说称讲道說稱講")
 _NAME_MAX = 4
 
 

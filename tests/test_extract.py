@@ -342,6 +342,16 @@ def test_a_short_name_runs_back_to_the_role_before_it(sentence, name):
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    ["实验小学校长林静怡说，新生报到工作已准备就绪。",
+     "實驗小學校長林靜怡說，新生報到工作已準備就緒。"],
+)
+def test_a_name_after_its_role_does_not_run_on_into_a_verb_of_saying(sentence):
+    names = [s.text for s in typed_candidates("person", sentence, tagged=True)]
+    assert names and all(n in ("林静怡", "林靜怡") for n in names)
+
+
+@pytest.mark.parametrize(
     ("question", "sentence", "expected"),
     [
         ("省委提出的“干一年”后面是什么要求", "按照省委“干一年、看三年、谋十年”要求，聚焦发展。",
