@@ -467,8 +467,10 @@ def organizations(sentence: str, hmm: bool = True) -> list[Span]:
 
 
 _QUOTED_ITEMS = re.compile(r"(?:“[^“”]{1,30}”|《[^《》]{1,40}》|「[^「」]{1,30}」){2,}")
-# An item may hold a title or quotation (秦腔现代戏《河湟春秋》、青海平弦《丁香花开》).
-_ITEM = r"(?:[^，。；：、,;:！？!?“”《》「」（）()\s等]|《[^《》]{1,30}》|“[^“”]{1,30}”){1,20}"
+# An item may hold a title or quotation (秦腔现代戏《河湟春秋》、青海平弦《丁香花开》); a count
+# after the items closes the list as 等 does (2路、16路、101路共5条线路).
+_ITEM = (r"(?:(?!共计|共[0-9一二三四五六七八九十两])[^，。；：、,;:！？!?“”《》「」（）()\s等]"
+         r"|《[^《》]{1,30}》|“[^“”]{1,30}”){1,20}")
 _LISTED = re.compile(rf"{_ITEM}(?:、{_ITEM})+(?:(?:和|及|与|以及|或){_ITEM})?")
 _PAIR_ITEM = 8
 _LAST_SLACK = 2

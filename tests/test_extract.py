@@ -314,6 +314,9 @@ def test_a_list_starts_after_the_words_opening_its_clause():
         ("海湖新区文景街、宁张路、通海路、文汇路、海湖大道部分路段将实施沥青路面罩面。",
          "文景街、宁张路、通海路、文汇路、海湖大道"),
         ("配套设置了座椅、安全护栏和夜间照明设施，方便市民。", "座椅、安全护栏和夜间照明设施"),
+        # a count after the items closes the list as 等 does
+        ("3路、12路、101路共3条线路将改经东关大街、互助路绕行。", "3路、12路、101路"),
+        ("推动公共服务、共享单车和共建项目发展。", "公共服务、共享单车和共建项目"),
         # a particle before the first item is no part of it
         ("途经多条路段的1路、9路、22路公交线路将绕行。", "1路、9路、22路"),
         # items holding titles are items; a cut end never splits a title
