@@ -263,7 +263,10 @@ def parse_iso(value: str | None) -> date | None:
 _ASKS_START = re.compile(r"开始|几点起|何时起|哪天起|从几|起始|开门|开放|开幕|开赛|开工|开通")
 _ASKS_END = re.compile(r"结束|截止|截至|到几|至几|到什么时候|到哪天|持续到|关门|闭幕|为止|恢复")
 # 几点到几点 / 哪天到哪天 ask for the range whole, not its end.
-_ASKS_RANGE = re.compile(r"(?:几|什么时候|哪天).{0,2}[到至-].{0,2}(?:几|什么时候|哪天)")
+_ASKS_RANGE = re.compile(
+    r"(?:几|什么时候|哪天).{0,3}[到至-].{0,2}(?:几|什么时候|哪天)|起止|起讫|"
+    r"(?:时间|日期|时段)(?:是|为)?(?:什么时候|哪天|几号)?[?？]?\s*$"
+)
 # What joins a range's two ends: 至, 到, a dash, with the end's day word (至次日6时).
 _JOINT = re.compile(r"(至|到|—|－|~|～|-)(?:次日|翌日|当日|当天)?")
 

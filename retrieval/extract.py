@@ -836,7 +836,8 @@ def _to_grain(qt: QuestionType, sentence: str, span: Span) -> Span:
         return span
     text = span.text
     pieces = list(_TIME_RE.finditer(text))
-    if qt.bound and len(pieces) == 2 and text[pieces[0].end() : pieces[1].start()] in _RANGE:
+    if (qt.bound in ("start", "end") and len(pieces) == 2
+            and text[pieces[0].end() : pieces[1].start()] in _RANGE):
         piece = pieces[0] if qt.bound == "start" else pieces[1]
         start, end = span.start + piece.start(), span.start + piece.end()
         span = Span(start, end, sentence[start:end])

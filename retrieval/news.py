@@ -40,6 +40,7 @@ _LEDE_CHARS = 120
 _RERUNS = 1  # newer articles asked again when several answer (each costs an answer)
 _EVENT_DAYS = timedelta(days=7)
 _RECENT_ISSUES = 3  # 这几天: the last few issues
+_CLAUSE_MARK = re.compile(r"[，。；,;]")
 _CLOCK = re.compile(r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上|晚)?\d{1,2}[时点](?:\d{1,2}分|半)?")
 _FACT_TYPES = ("time", "number", "person", "place", "organization")
 # A question asking for a day, not a clock time: 哪天开幕, 几号, 什么日子.
@@ -623,11 +624,20 @@ def _resolved_time(question: str, short: str, evidence: str, anchor: date) -> st
     """A time answer with the day it means: its relative day resolved (昨日7时30分 → 8月25日
     7时30分), or, when a day is asked and the answer is a clock time, the day its sentence
     writes."""
-    for mention in dates.mentions(short, anchor):
-        if mention.relative and mention.value.count("-") == 2:
-            # The day and the clock time written after it: 昨日7时30分 → 8月25日7时30分.
-            clock = _CLOCK.match(short, mention.end)
-            return mention.display(anchor) + (clock.group() if clock else "")
+    days = [m for m in dates.mentions(short, anchor)
+            if m.relative and m.value.count("-") == 2]
+    if days and _CLAUSE_MARK.search(short):
+        # A sentence given for a time is cut to its first day and the clock time after it.
+        clock = _CLOCK.match(short, days[0].end)
+        return days[0].display(anchor) + (clock.group() if clock else "")
+    if days:
+        # Each relative day in its place, the clock times and the rest of a range kept:
+        # 昨日7时30分 → 8月25日7时30分, 今日9时至明日17时 → 8月30日9时至8月31日17时.
+        parts, last = [], 0
+        for mention in days:
+            parts += [short[last : mention.start], mention.display(anchor)]
+            last = mention.end
+        return "".join(parts) + short[last:]
     at = evidence.find(short)
     before = [
         m for m in dates.mentions(evidence, anchor) if m.end == at and m.value.count("-") == 2

@@ -45,7 +45,11 @@ _WHY = r"(?<![名称作成叫改译])为什么"
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("time", re.compile(
         # 几点到几点 asks a range whole: one gap, from the first 几点 to the last.
-        r"(几点(?:钟)?(?:到|至|-)几点(?:钟)?|几点(?:钟)?|什么时候|什么时间|何时|何日|何年|哪(?:一)?天|几号|几月(?:几[日号])?|"
+        r"(几点(?:钟)?(?:到|至|-)几点(?:钟)?|"
+        # 从哪天到哪天 / 从什么时候封到什么时候 / 起止时间: a range whole, like 几点到几点.
+        r"(?:什么时候|哪(?:一)?天|几号)[^，,？?]{0,3}?(?:到|至)(?:什么时候|哪(?:一)?天|几号)|"
+        r"起止(?:时间|日期)?|起讫(?:时间|日期)?|"
+        r"几点(?:钟)?|什么时候|什么时间|何时|何日|何年|哪(?:一)?天|几号|几月(?:几[日号])?|"
         r"哪(?:一)?年|哪个月|哪个(?:时间|时候|年代|朝代|世纪|时期|季节)|什么(?:年代|朝代|时期|季节|日子)|"
         r"几几年|(?:西元|公元前?)几年|几时|多久以前)")),
     ("person", re.compile(
@@ -139,7 +143,8 @@ class QuestionType:
     plural: bool = False  # 哪些/哪几: the answer may be a list
     measure: str | None = None  # units the answer must carry (多高 → 米|公尺|…), a regex
     grain: str | None = None  # time questions: "clock" (几点), "day" (哪天), "year" (哪年)
-    bound: str | None = None  # "start" (几点开始) or "end" (几点结束): one end of a range
+    # "start" (几点开始) or "end" (几点结束): one end of a range; "range" (几点到几点): all of it
+    bound: str | None = None
 
     @property
     def has_gap(self) -> bool:
@@ -150,6 +155,9 @@ class QuestionType:
 _SHENME = re.compile("甚么")
 # A question ending in 为/是/是指/称为… leaves its question word out (…的名字为?): the answer is
 # what the text writes after those words, so the gap is at the end.
+# The time of something asked by the word for it (封闭时间是什么时候, as_question's reading of
+# the keyword query 建国路桥封闭时间): a range when the text gives one.
+_PERIOD_BEFORE = re.compile(r"(?:时间|时段|日期)(?:是|为)?$")
 _OPEN_END = re.compile(r"(?:为|是|是指|指|称为|叫做|叫|名为|即)()[?？]?\s*$")
 
 
@@ -183,9 +191,10 @@ def classify(question: str) -> QuestionType:
             grain = next((g for g, pattern in _GRAINS if pattern.search(word)), None)
             after = question[m.end(1) :]
             bound = "start" if _START.search(after) else "end" if _END.search(after) else None
-            # 几点开门几点关门 / 几点到几点 ask for both ends: the whole range.
-            if pattern.search(after) or re.search("[到至-]", word):
-                bound = None
+            # 几点开门几点关门 / 几点到几点 / 起止时间 ask for both ends: the whole range.
+            if (pattern.search(after) or re.search("[到至-]|起止|起讫", word)
+                    or (bound is None and _PERIOD_BEFORE.search(question[: m.start(1)]))):
+                bound = "range"
         if noun is None and _NOUN_AFTER.match(word):
             noun = asked_noun(question[m.end(1) :])
         if qtype == "other" and _asks_a_persons_name(question, m.start(1)):

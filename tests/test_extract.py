@@ -33,8 +33,12 @@ from retrieval.tokenize import normalize
         ("他是哪一年出生的？", "year", None),
         ("资料是在西元几年公布的", "year", None),
         ("半马什么时候开跑", None, "start"),
-        ("图书馆几点开门几点闭馆", "clock", None),  # both ends asked: the whole range
-        ("夜市从几点到几点", "clock", None),
+        ("图书馆几点开门几点闭馆", "clock", "range"),  # both ends asked: the whole range
+        ("夜市从几点到几点", "clock", "range"),
+        ("展览从哪天到哪天？", "day", "range"),
+        ("大桥从什么时候封到什么时候", None, "range"),
+        ("施工的起止时间", None, "range"),
+        ("图书馆开放时间是什么时候", None, "range"),  # the time of something: its period
     ],
 )
 def test_time_questions_know_their_grain_and_which_end_they_ask(question, grain, bound):
@@ -582,5 +586,12 @@ def test_a_time_changed_from_one_to_another_is_answered_by_the_new_one(question,
 def test_a_range_asked_whole_is_one_gap_with_neither_end_chosen(question):
     qt = classify(question)
     assert question[qt.start : qt.end].startswith("几点") and "到" in question[qt.start : qt.end]
-    assert qt.bound is None and qt.grain == "clock"
+    assert qt.bound == "range" and qt.grain == "clock"
     assert short_answer(question, "城市书房每天9时至21时免费开放。") == "9时至21时"
+
+
+@pytest.mark.parametrize("question", ["大桥封闭时间是什么时候", "大桥从什么时候封到什么时候？",
+                                      "大桥封闭的起止时间是哪天"])
+def test_a_range_of_days_asked_whole_is_answered_whole(question):
+    sentence = "因维修加固需要，9月2日0时至10月31日24时，大桥将实施全封闭施工。"
+    assert short_answer(question, sentence) == "9月2日0时至10月31日24时"

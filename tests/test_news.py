@@ -165,3 +165,15 @@ def test_json_carries_intent_and_articles(searcher):
     assert reply["intent"] == "articles"
     assert all(set(a) == {"id", "title", "date", "source", "lede"} for a in reply["articles"])
     assert ask(searcher, "西宁半马几点开赛？").to_json()["articles"] == []
+
+
+@pytest.mark.parametrize(
+    ("short", "expected"),
+    [
+        ("昨日7时30分", "8月29日7时30分"),
+        ("9月2日0时至10月31日24时", "9月2日0时至10月31日24时"),  # a range keeps both ends
+        ("今日9时至明日17时", "8月30日9时至8月31日17时"),
+    ],
+)
+def test_a_time_answer_has_its_relative_days_resolved_in_place(short, expected):
+    assert news._resolved_time("什么时候", short, short, date(2024, 8, 30)) == expected
