@@ -1258,7 +1258,12 @@ def _paired_lists(sentence: str) -> list[tuple[list[Span], list[Span], str]]:
         ends = [e.end() for e in _CLAUSE_END.finditer(sentence, 0, m.start())]
         left = _split_items(sentence, ends[-1] if ends else 0, m.start())
         stop = _CLAUSE_END.search(sentence, m.end())
-        right = _split_items(sentence, m.end(), stop.start() if stop else len(sentence))
+        end = stop.start() if stop else len(sentence)
+        right = _split_items(sentence, m.end(), end)
+        if len(left) >= 2 and len(left) != len(right):
+            # 甲、乙分别以A、B获得C和D: a list after the verb that closes another one.
+            out += [(left, after, "") for after in _lists_after_verbs(sentence, m.end(), end)
+                    if len(after) == len(left)]
         if len(left) < 2 or len(left) != len(right):
             continue
         first = right[0]
@@ -1285,6 +1290,23 @@ def _paired_lists(sentence: str) -> list[tuple[list[Span], list[Span], str]]:
     return out
 
 
+def _rank_places(text: str) -> str:
+    """Ranks written as places (亚军 → 第二名), so that a question and a list compare them."""
+    for rank, place in _RANKS:
+        text = text.replace(rank, place)
+    return text
+
+
+def _lists_after_verbs(sentence: str, start: int, end: int) -> list[list[Span]]:
+    """The items written after each verb between start and end (以A、B获得|C和D → C, D)."""
+    out = []
+    for _, word_end, word, flag in tag_words(sentence[start:end], hmm=False):
+        # Verbs of two characters or more: jieba tags the 分 of 40分05秒 a verb.
+        if flag.startswith("v") and len(word) > 1 and word_end < end - start:
+            out.append(_split_items(sentence, start + word_end, end))
+    return out
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
@@ -1297,9 +1319,7 @@ def _respective(question: str, qt: QuestionType, sentence: str) -> Span | None:
     of two such passages in a sentence, the one sharing most with the question answers."""
     if not qt.has_gap or qt.plural or qt.qtype not in ("person", "number"):
         return None
-    asked = question
-    for rank, place in _RANKS:
-        asked = asked.replace(rank, place)
+    asked = _rank_places(question)
     said = _bigrams(asked)
     found = []
     for left, right, verb in _paired_lists(sentence):
@@ -1307,15 +1327,17 @@ def _respective(question: str, qt: QuestionType, sentence: str) -> Span | None:
             continue
         scored = []
         for side, other in ((left, right), (right, left)):
-            for i, item in enumerate(side):
-                others = set().union(*(_bigrams(o.text) for j, o in enumerate(side) if j != i))
-                scored.append((len((_bigrams(item.text) - others) & said), other[i]))
+            texts = [_rank_places(item.text) for item in side]
+            for i, text in enumerate(texts):
+                others = set().union(*(_bigrams(o) for j, o in enumerate(texts) if j != i))
+                own = (_bigrams(text) - others) & said
+                scored.append((len(own), other[i], own))
         scored.sort(key=lambda pair: -pair[0])
         if scored[0][0] < _PAIR_MATCH or scored[0][0] == scored[1][0]:
             continue
-        paired = scored[0][1]
+        paired, own = scored[0][1], scored[0][2]
         if qt.qtype == "person":
-            names = persons(sentence[paired.start : paired.end])
+            names = typed_candidates("person", sentence[paired.start : paired.end], tagged=True)
             if not names:
                 continue
             paired = Span(paired.start + names[-1].start, paired.start + names[-1].end,
@@ -1325,9 +1347,12 @@ def _respective(question: str, qt: QuestionType, sentence: str) -> Span | None:
         # The question is about this pairing, not about another clause of the sentence (毛泽东
         # 作为…主席承担了…责任，邓小平、周恩来分别代表…: 谁作为主席承担责任 asks the first).
         here = len(_bigrams(sentence[left[0].start : right[-1].end]) & said)
-        elsewhere = [len(_bigrams(c.group()) & said) for c in _LIST_CLAUSE.finditer(sentence)
-                     if c.end() <= left[0].start or c.start() >= right[-1].end]
-        if here >= max(elsewhere, default=0):
+        clauses = [c.group() for c in _LIST_CLAUSE.finditer(sentence)
+                   if c.end() <= left[0].start or c.start() >= right[-1].end]
+        elsewhere = [len(_bigrams(c) & said) for c in clauses]
+        # Unless only this pairing writes the item asked (亚军 here, 冠军 elsewhere).
+        alone = not any(_bigrams(_rank_places(c)) & own for c in clauses)
+        if here >= max(elsewhere, default=0) or alone:
             # Of two pairings (男子…分获第二、三名；女子…分列第二、三名), the one whose part of
             # the sentence says more of the question (女子).
             part = [e.end() for e in _PART_END.finditer(sentence, 0, left[0].start)]

@@ -505,6 +505,8 @@ _READ = ("会上，副省长杨志文、刘超分别宣读《省政府关于授�
          "《省政府关于2023年度省科学技术奖励的决定》。")
 _PLACES = ("基普罗蒂奇夺得男子冠军，埃塞俄比亚选手阿贝贝和青海选手多杰才让分获第二、三名；"
            "女子冠军由青海选手才让卓玛获得，云南选手杨美琴、甘肃选手王晓丽分列第二、三名。")
+_TWO_LISTS = ("经过角逐，市消防支队的王明以39分12秒的成绩获得男子组冠军，公交公司的周立新、"
+              "城东区政府的马海林分别以40分05秒、40分47秒获得亚军和第三名。")
 _SELF_CRITICISM = ("在会议上，毛泽东作为中共中央主席承担了中央的责任，邓小平、周恩来分别代表"
                    "中共中央书记处和国务院做了自我批评。")
 
@@ -517,6 +519,9 @@ _SELF_CRITICISM = ("在会议上，毛泽东作为中共中央主席承担了中
         ("女子第二名是谁", _PLACES, "杨美琴"),  # the women's part of the sentence
         ("男子亚军是哪位选手", _PLACES, "阿贝贝"),
         ("谁作为中共中央主席承担了中央的责任", _SELF_CRITICISM, "毛泽东"),  # another clause
+        # two lists after 分别, the second after its verb; the champion named in another clause
+        ("男子组亚军是谁", _TWO_LISTS, "周立新"),
+        ("男子组第三名是哪位", _TWO_LISTS, "马海林"),
     ],
 )
 def test_respectively_pairs_the_ith_item_of_one_list_with_the_ith_of_the_other(
