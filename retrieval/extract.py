@@ -733,8 +733,10 @@ def answer_candidates(
     elif qt.unit == "大":
         out = [c for c in out if _SIZE_AT_END.search(c.text)] or out
     elif qt.unit and _SIZE_AT_END.search(qt.unit):
-        # 多少公里 is answered in a length: 两个 is no answer to it.
+        # 多少公里 is answered in a length: 两个 is no answer to it; in the unit asked when the
+        # sentence gives one (全程8.6公里 before 爬升约420米).
         out = [c for c in out if _SIZE_AT_END.search(c.text)]
+        out = [c for c in out if c.text.endswith(qt.unit)] or out
     elif qt.unit:
         out = [c for c in out if c.text.endswith(qt.unit)] or out
     if qt.unit in _DISCRETE:
@@ -742,6 +744,9 @@ def answer_candidates(
     if qt.noun and qt.qtype != "other":
         kinds = [c for c in out if _headed_by(c.text, qt.noun)]
         heads = [c for c in headed(sentence, qt.noun) if c.text not in question]
+        if qt.qtype == "person":
+            # 哪位领导 ↔ 副市长罗晓燕: a title the name follows stands for the name.
+            heads = [next((c for c in out if c.start == h.end), h) for h in heads]
         out = _outermost(kinds + heads) or out
     return out
 
@@ -1523,7 +1528,14 @@ def _answer_span(
             # came to, not the one they came from.
             left = not earlier and qt.qtype in ("number", "time") and _from_value(
                 sentence, c, question)
-            return near(c) + 20.0 * changed - _FROM_PENALTY * left
+            # 韩明轩是哪个单位的 ↔ 市消防救援支队的韩明轩: the body or place a name the question
+            # asks about belongs to is written before it with 的.
+            owner = any(sentence.startswith("的" + name, c.end) for name in people)
+            return near(c) + 20.0 * changed - _FROM_PENALTY * left + 20.0 * owner
+
+        people = [w for _, _, w, flag in tag_words(question)
+                  if flag.startswith("nr") and len(w) > 1] if qt.qtype in (
+            "organization", "place") else []
 
         return _to_grain(qt, sentence, max(candidates, key=fit))
     if qt.grain or qt.unit in _COUNTED:

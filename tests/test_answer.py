@@ -670,3 +670,21 @@ def test_an_amount_asked_of_a_thing_the_article_never_names_is_flagged(question,
     qt = classify(question)
     weights = {w: weight(w) for w in content_words(question, qt)}
     assert _asked_word_missing(question, qt, weights, normalize(article), []) is missing
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # the body a person asked about belongs to is written before the name, with 的
+        ("王明是哪个单位的？", "经过角逐，市消防救援支队的王明以39分12秒获得男子组冠军。",
+         "市消防救援支队"),
+        # a length in the unit asked when the sentence gives one
+        ("登山赛赛道有几公里", "起点设在景区南门，累计爬升约420米，全程8.6公里。", "8.6公里"),
+        # 哪位领导 asks for the name after the title, not the title
+        ("艺术节由哪位领导宣布开幕", "副市长罗晓燕宣布艺术节开幕。", "罗晓燕"),
+    ],
+)
+def test_the_answer_is_the_kind_of_thing_asked_where_the_sentence_writes_it(
+    question, sentence, expected
+):
+    assert short_answer(question, sentence) == expected
