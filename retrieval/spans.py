@@ -71,7 +71,8 @@ def candidates(question: str, sentence: str) -> list[Span]:
         if tok[3] in _NOMINAL:
             run.append(tok)
             continue
-        whole = list(run)
+        if run:
+            runs.append(([t[0] for t in run[:_SUFFIXES]], run[-1][1]))
         # The question's own words at a run's ends are what the question names, not the answer.
         while run and run[0][2] in question:
             run.pop(0)
@@ -79,12 +80,6 @@ def candidates(question: str, sentence: str) -> list[Span]:
             run.pop()
         for i in range(min(len(run), _SUFFIXES)):
             add(run[i][0], run[-1][1])
-        # ...unless the run as a whole is not the question's: 印度河文明 for 最早的文明为.
-        if whole and run != whole:
-            for i in range(min(len(whole), _SUFFIXES)):
-                add(whole[i][0], whole[-1][1])
-        if whole:
-            runs.append(([t[0] for t in whole[:_SUFFIXES]], whole[-1][1]))
         run = []
     # Phrases listed one after another (杨志文、刘超; 辰砂、方铅矿和闪锌矿) are one answer to a
     # question asking for several (哪两位, 哪些): every list of two or more consecutive items.
@@ -133,7 +128,8 @@ def features_of(
             "quoted": float((s.start, s.end) in quoted),
             "digit": float(any(ch.isdigit() for ch in s.text)),
             "first": float(s.start == first),
-            # 印度河文明 for 最早的文明为: the question's own word heading the phrase.
+            # A shorter form leaves the question's own words off its ends; a phrase that still
+            # opens or closes with one (副省长杨志文 for 哪两位副省长) names what was asked by.
             "ends_asked": float(last in question),
             "starts_asked": float(bool(words) and words[0][2] in question),
             "listed": float(any(t[2] == "、" or t[3] == "c" for t in words)),

@@ -28,18 +28,22 @@ def test_a_quoted_term_is_a_candidate_whole():
     assert "1+3+X" in found
 
 
-def test_a_run_whose_head_the_question_names_is_a_candidate_whole():
-    # The question says 文明 and the sentence's phrase 印度河文明 is the answer: the question's
-    # word at the run's end is no longer the only form kept off.
-    question = "最早发展都市计划的文明为？"
-    sentence = "北印度和巴基斯坦的印度河文明被认为是最早发展都市计划的文明。"
-    found = {s.text for s in spans.candidates(question, sentence)}
-    assert {"印度河", "印度河文明"} <= found
-    rows = spans.features_of(question, classify(question), sentence, {},
-                             spans.candidates(question, sentence))
+def test_names_listed_one_after_another_are_one_candidate():
+    question = "哪两位副省长在会上宣读文件？"
+    sentence = "会上，副省长杨志文、刘超分别宣读了表彰决定。"
     found = spans.candidates(question, sentence)
+    assert {"杨志文、刘超", "副省长杨志文、刘超"} <= {s.text for s in found}
+    rows = spans.features_of(question, classify(question), sentence, {}, found)
     by_text = {s.text: row for s, row in zip(found, rows, strict=True)}
-    assert by_text["印度河文明"]["ends_asked"] == 1.0 and by_text["印度河"]["ends_asked"] == 0.0
+    assert by_text["杨志文、刘超"]["listed"] == 1.0 and by_text["杨志文"]["listed"] == 0.0
+    # 副省长 is the question's own word: a phrase opening with it says so.
+    assert by_text["副省长杨志文、刘超"]["starts_asked"] == 1.0
+
+
+def test_a_list_breaks_at_a_word_that_joins_no_list():
+    sentence = "杨志文宣读决定，刘超主持会议。"
+    assert not any("、" in s.text or "刘超" in s.text and "杨志文" in s.text
+                   for s in spans.candidates("谁宣读了决定？", sentence))
 
 
 def test_a_set_phrase_jieba_keeps_whole_is_a_candidate():
