@@ -30,8 +30,8 @@ _NOMINAL = (
 )
 _NAME_TAGS = ("nr", "ns", "nt", "nz", "nrt", "nrfg", "j")
 _MAX_CHARS = 20  # a phrase longer than this is a clause, not an answer
-_MAX_LIST_CHARS = 40  # a list may name three or four such phrases
-_LIST_JOINS = ("、", "和", "及", "与", "以及", "或")
+_MAX_LIST_CHARS = 40  # a list may name three or four phrases (城中区水井巷商业街、海湖新区…)
+_LIST_JOINS = ("、", "和", "及", "与", "以及", "或")  # what stands between two listed phrases
 _SUFFIXES = 3  # a phrase's shorter forms without its first words: 西德 of 当时西德
 _COPULA = re.compile(r"(?:是|为|為|叫|称|稱|即|名为|名為)$")
 NAMES = (
@@ -56,7 +56,7 @@ def applies(qt: QuestionType) -> bool:
 
 def candidates(question: str, sentence: str) -> list[Span]:
     """The sentence's noun phrases (runs of nominal words, and their shorter forms without their
-    first words) and quoted terms, less the question's own words at their ends."""
+    first words), lists of them and quoted terms, less the question's own words at their ends."""
     toks = extract.tag_words(sentence)
     out: dict[tuple[int, int], Span] = {}
 
