@@ -374,7 +374,7 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
     model = ranker.model()
     short = (
         extract.extract(text, qt, best.text, weights)
-        or spans.pick(text, qt, best.text, weights, model.span, model.span_threshold)
+        or spans.pick(text, qt, best.text, weights, model.span, model.span_decide)
         or best.text.strip()
     )
     features = {

@@ -28,10 +28,10 @@ class Model:
     full: dict[str, float]
     abstain: dict[str, float]
     provenance: dict
-    # The noun-phrase scorer of `retrieval.spans` and the probability its best phrase needs to
-    # be the answer instead of the sentence (a model without them keeps the sentence).
+    # The noun-phrase scorer of `retrieval.spans` and its decision whether the best phrase or
+    # the sentence is the answer (a model without them keeps the sentence).
     span: dict[str, float] = field(default_factory=dict)
-    span_threshold: float = 1.0
+    span_decide: dict[str, float] = field(default_factory=dict)
 
     def score(self, features: dict[str, float], stage: str = "full") -> float:
         weights = self.cheap if stage == "cheap" else self.full
@@ -44,14 +44,14 @@ class Model:
 
     def to_json(self) -> dict:
         return {"cheap": self.cheap, "full": self.full, "abstain": self.abstain,
-                "span": self.span, "span_threshold": self.span_threshold,
+                "span": self.span, "span_decide": self.span_decide,
                 "provenance": self.provenance}
 
 
 def load(path: Path) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
     return Model(data["cheap"], data["full"], data.get("abstain", {}), data.get("provenance", {}),
-                 data.get("span", {}), data.get("span_threshold", 1.0))
+                 data.get("span", {}), data.get("span_decide", {}))
 
 
 @cache

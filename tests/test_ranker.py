@@ -16,7 +16,7 @@ def test_the_shipped_model_names_its_command_commit_and_data():
     assert not any("questions_reader_test" in name for name in provenance["data"])
     assert set(model.cheap) == set(CHEAP)
     assert set(model.full) == set(NAMES)
-    assert set(model.span) == set(spans.NAMES) and 0.0 < model.span_threshold <= 1.0
+    assert set(model.span) == set(spans.NAMES) and set(model.span_decide) == set(spans.DECIDE)
 
 
 def test_scores_are_the_weighted_sum_of_the_features(tmp_path):
@@ -59,7 +59,7 @@ def test_a_left_out_tune_file_is_known_by_the_name_its_questions_were_read_from(
     assert _file_of(question) == "questions_reader_tune9.jsonl"
 
 
-def test_the_phrase_threshold_gives_the_phrase_where_it_scores_better_than_the_sentence():
+def test_the_decision_gives_the_phrase_where_it_scores_better_than_the_sentence():
     import numpy as np
 
     from benchmarks.fit_answerer import Phrases, fit_spans
@@ -67,18 +67,23 @@ def test_the_phrase_threshold_gives_the_phrase_where_it_scores_better_than_the_s
 
     names = len(spans.NAMES)
     near = spans.NAMES.index("near")
+    asked = dict.fromkeys(spans.ASKED, 0.0)
 
     def question(exact_first: bool, sentence_f1: float) -> Phrases:
         rows = np.zeros((2, names))
         rows[0, near] = 1.0  # the first phrase stands nearest the question's words
         exact = np.array([1, 0]) if exact_first else np.array([0, 1])
-        return Phrases("drcd", rows, exact, exact.astype(float), sentence_f1)
+        return Phrases("drcd", rows, exact, exact.astype(float), sentence_f1, asked)
+
+    def says_phrase(decide: dict[str, float]) -> bool:
+        row = spans.decision_row(asked, 0.7, 2, dict.fromkeys(spans.NAMES, 0.0) | {"near": 1.0})
+        return sum(decide[n] * row[n] for n in spans.DECIDE) > 0
 
     # The nearest phrase is right in most questions: the scorer learns to prefer it, and the
-    # threshold lets it answer, since it beats the sentence's F1 more often than not.
-    weights, threshold = fit_spans([question(True, 0.3)] * 8 + [question(False, 0.3)] * 2)
-    assert weights["near"] > 0 and threshold < 1.0
+    # decision lets it answer, since it beats the sentence's F1 more often than not.
+    weights, decide = fit_spans([question(True, 0.3)] * 8 + [question(False, 0.3)] * 2)
+    assert weights["near"] > 0 and says_phrase(decide)
     # Where the nearest phrase is right but the sentence does better (its F1 counts in full),
     # the phrase is never given.
     _, never = fit_spans([question(True, 1.0)] * 8 + [question(False, 1.0)] * 2)
-    assert never > 1.0
+    assert not says_phrase(never)
