@@ -325,6 +325,10 @@ def ruled_out(reading: Reading, support: Support) -> bool:
     Also refused: a measure asked and the answer in other units (跑了多少时间 → 三名), and a post
     the article writes only as its deputy's (西宁市市长是谁 over 副市长沈立群)."""
     qt = reading.qt
+    if support.features.get("edition_missing"):
+        # 2026年西宁半马 over the report of 2024's race, 第三届 over one of the 第二届: the
+        # article is about another year or edition, whatever else it shares with the question.
+        return True
     if qt.qtype == "number" and not extract.answers_measure(support.short, qt):
         # 跑了多少时间 over 杨美琴、王晓丽分列第二、三名: a measure asked is answered in its units.
         return True

@@ -130,7 +130,11 @@ def years_written(text: str) -> set[int]:
 
 
 # 23年西宁半马: a reader's two-digit year (not 20年来, 30年前: a span of years).
-_SHORT_YEAR = re.compile(r"(?<![\d.])(\d{2})年(?![来前后间代内])")
+# A year of a reign or an era (民国29年, 明治29年, 天正16年) is no year of this century.
+_ERA = ("民国|民國|明治|大正|昭和|平成|令和|光绪|光緒|宣统|宣統|同治|咸丰|咸豐|道光|嘉庆|嘉慶|乾隆|"
+        "雍正|康熙|顺治|順治|崇祯|崇禎|万历|萬曆|嘉靖|洪武|永乐|永樂|天正|庆长|慶長|宽永|寬永|"
+        "贞观|貞觀|开元|開元|天宝|天寶|元和")
+_SHORT_YEAR = re.compile(rf"(?<![\d.])(?<!{_ERA})(\d{{2}})年(?![来前后间代内])")
 
 
 def years_asked(question: str) -> set[int]:

@@ -117,6 +117,11 @@ def test_years_asked_reads_full_and_two_digit_years_not_spans_or_counts():
     assert years_asked("24年西宁半马和2023年的比，20年来有2000余名") == {2024, 2023}
 
 
+@pytest.mark.parametrize("question", ["民国29年，三门县是怎么成立的？", "明治29年补助哪儿的商船？"])
+def test_a_year_of_an_era_is_no_two_digit_year(question):
+    assert years_asked(question) == set()
+
+
 def test_years_covered_adds_the_articles_own_year_and_its_relative_years():
     text = "去年（有2000余名志愿者）的2024招商银行西宁半程马拉松赛"
     assert years_covered(text, date(2025, 8, 1)) == {2025, 2024}
