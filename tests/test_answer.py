@@ -688,3 +688,17 @@ def test_the_answer_is_the_kind_of_thing_asked_where_the_sentence_writes_it(
     question, sentence, expected
 ):
     assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("海湖新区第十小学能提供多少学位",
+         "新学校分布在海湖新区、城北区，其中海湖新区第十小学设置36个教学班，可提供学位1620个。",
+         "1620个"),
+        ("参加奥运会的皮划艇队有多少运动员？",
+         "参加奥运会的皮划艇队共计40人，其中运动员23人，官员与工作人员17人。", "23人"),
+    ],
+)
+def test_a_count_written_against_the_noun_counted_answers(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
