@@ -68,7 +68,7 @@ from retrieval.headlines import (
 from retrieval.layout import PageParts, page_parts, parse_page
 from retrieval.models import Article
 from retrieval.resources import data_dir
-from retrieval.typeset import PAGE_ARTICLES, articles_from_json, varied_articles
+from retrieval.typeset import PAGE_ARTICLES, articles_from_json, page_articles, varied_articles
 
 log = logging.getLogger(__name__)
 _L2 = 1.0
@@ -384,12 +384,29 @@ def choose_costs(
     return best_missing, best_stray
 
 
+def held_out_pages(
+    written: dict[str, list[Article]], layouts: int, seed: int
+) -> list[tuple[str, str, list[Article]]]:
+    """A set's pages to choose the costs on: its written pages in layouts, and as many pages
+    mixing its articles with real-paper headline variants and more stray blocks, as the
+    generated pages of `layout_recovery` have (a stray block attached is a foreign block
+    there, and the written pages alone have few)."""
+    out = list(typeset_layouts(written, layouts, seed, WRITTEN_LAYOUT))
+    pool = [a for page in written.values() for a in page]
+    rng = random.Random(seed + 1)
+    for n in range(len(out)):
+        pages = {f"mixed {n}": page_articles(pool, rng, HEADLINE_LAYOUT)}
+        out.extend(typeset_layouts(pages, 1, rng.randrange(1 << 30), HEADLINE_LAYOUT))
+    return out
+
+
 def fit(
     layouts: int, mixed: int, seed: int, without: Collection[str] = (), say=print
 ) -> HeadlineModel:
     """The models fitted on the training pages made without the sets named in `without`, and
-    the decision costs chosen out of set: each remaining written set in turn read by models
-    fitted without it (in layouts other than those `layout_recovery` measures).
+    the decision costs chosen out of set: each remaining written set's pages in turn
+    (`held_out_pages`, in layouts other than those `layout_recovery` measures) read by models
+    fitted without it.
 
     Chosen on the pages the models were fitted on, the costs come out too low: there the owner
     model is sure of every block of a written headline, so leaving one out looks cheap, while
@@ -401,8 +418,7 @@ def fit(
         if name in without or not path.is_file():
             continue
         inner = fit_models(training_pages(layouts, mixed, seed, (*without, name)), say=log.debug)
-        pages = list(typeset_layouts(load_pages(path), layouts, seed + 2, WRITTEN_LAYOUT))
-        held.append((inner, pages))
+        held.append((inner, held_out_pages(load_pages(path), layouts, seed + 2)))
     missing, stray = choose_costs(held, say)
     provenance = f"{model.provenance}; costs chosen on {len(held)} sets held out in turn"
     return replace(model, missing_cost=missing, stray_cost=stray, provenance=provenance)
