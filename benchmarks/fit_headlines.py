@@ -9,8 +9,9 @@ a block's form fits (softmax over kicker / title / subtitle), and whether two bl
 are kicker + title or title + subtitle (the pair model: how the two blocks compare and the role
 model's say; trained on two-block headlines, its L2 weight picked by out-of-fold log-loss).
 No uncertainty margin is taken (`_MARGIN`; the fit prints what each would cite whole of the
-pair model's out-of-fold readings); the cost of an article left without a headline, of a block
-left unattached and the group-size prior are fitted on the training pages.
+pair model's out-of-fold readings); the group-size prior is fitted on the training pages, and
+the cost of an article left without a headline and of a block left unattached are chosen out
+of set: each written set's pages read by models fitted without it (`choose_costs`).
 
     python -m benchmarks.fit_headlines --layouts 8 --mixed 300 --seed 1
 
@@ -30,6 +31,7 @@ import logging
 import math
 import random
 from collections import Counter
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -66,7 +68,7 @@ from retrieval.headlines import (
 from retrieval.layout import PageParts, page_parts, parse_page
 from retrieval.models import Article
 from retrieval.resources import data_dir
-from retrieval.typeset import PAGE_ARTICLES, articles_from_json, varied_articles
+from retrieval.typeset import PAGE_ARTICLES, articles_from_json, page_articles, varied_articles
 
 log = logging.getLogger(__name__)
 _L2 = 1.0
@@ -84,8 +86,9 @@ _MARGINS = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4]
 _MISSING_COSTS = [16.0, 32.0]
 # Not 0: with leaving a block out free, every kicker whose owner evidence is below even (a
 # cue-word kicker sharing few words with its lede: …之际, …表示) is left unattached, which the
-# training pages, with few stray blocks, reward (seventh round, BENCHMARKS.md).
-_STRAY_COSTS = [1.0, 2.0, 3.0]
+# training pages, with few stray blocks, reward (seventh round, BENCHMARKS.md). Up to 4, where
+# the held-out readings start taking stray blocks (section labels) as kickers (ninth round).
+_STRAY_COSTS = [1.0, 1.5, 2.0, 2.5, 3.0, 4.0]
 # Each article of a mixed page is one of the composed layout articles (`tests/data`) with these
 # odds, the rest drawn from the written sets, so that their headline kinds (quoted titles,
 # cue-word kickers) weigh the same in the fit however many written sets there are: in one pool
@@ -145,10 +148,10 @@ def fit_roles(rows: list[dict[str, float]], labels: list[int], l2: float = _L2) 
 
 
 def training_pages(
-    layouts: int, mixed: int, seed: int, without: str | None = None
+    layouts: int, mixed: int, seed: int, without: Collection[str] = ()
 ) -> list[tuple[str, str, list[Article]]]:
     """(page key, text, gold articles): the written pages in layouts, then mixed pages; no
-    article of tuning set `without` on any."""
+    article of the tuning sets named in `without` on any."""
     written = written_pages(without)
     out = list(typeset_layouts(written, layouts, seed, WRITTEN_LAYOUT))
     pool = [a for page in written.values() for a in page]
@@ -296,8 +299,9 @@ def evaluate(model: HeadlineModel, pages: list[tuple[str, str, list[Article]]]) 
     return counts
 
 
-def fit(pages: list[tuple[str, str, list[Article]]], say=print) -> HeadlineModel:
-    """The three models and the decision constants fitted on `pages` (choices told to `say`)."""
+def fit_models(pages: list[tuple[str, str, list[Article]]], say=print) -> HeadlineModel:
+    """The three models and the group-size prior fitted on `pages` (choices told to `say`); the
+    decision costs are left at 0 for `choose_costs`."""
     ex = examples(pages)
     owner = fit_logistic(ex.owner_rows, ex.owner_labels)
     roles = fit_roles(ex.role_rows, ex.role_labels)
@@ -344,11 +348,32 @@ def fit(pages: list[tuple[str, str, list[Article]]], say=print) -> HeadlineModel
     }
     for key, texts, kicker, p in sorted(near):
         say(f"  {key}: p {p:.2f}, kicker + title {bool(kicker)}: {' / '.join(texts)}")
-    model = HeadlineModel(owner, roles, group_prior(pages), 0.0, 0.0, _MARGIN, pair=pair)
+    return HeadlineModel(
+        owner,
+        roles,
+        group_prior(pages),
+        0.0,
+        0.0,
+        _MARGIN,
+        provenance=(
+            f"{len(pages)} pages, {len(ex.owner_rows)} block-article rows, "
+            f"{len(ex.role_rows)} headline-block rows, {len(pair_rows)} block-pair rows"
+        ),
+        pair=pair,
+    )
+
+
+def choose_costs(
+    held: list[tuple[HeadlineModel, list[tuple[str, str, list[Article]]]]], say=print
+) -> tuple[float, float]:
+    """The missing and stray costs that read best the written pages of each (model, pages) pair,
+    pages of a set the model was fitted without: exact roles less 10 per foreign block."""
     scored = []
     for missing in _MISSING_COSTS:
         for stray in _STRAY_COSTS:
-            counts = evaluate(replace(model, missing_cost=missing, stray_cost=stray), pages)
+            counts = HeadlineCounts()
+            for model, pages in held:
+                counts.add(evaluate(replace(model, missing_cost=missing, stray_cost=stray), pages))
             scored.append((counts.exact_roles - 10 * counts.foreign_blocks, missing, stray))
             say(
                 f"missing cost {missing}, stray cost {stray}: exact roles "
@@ -356,21 +381,53 @@ def fit(pages: list[tuple[str, str, list[Article]]], say=print) -> HeadlineModel
             )
     _, best_missing, best_stray = max(scored)
     say(f"missing cost {best_missing}, stray cost {best_stray}")
-    return replace(
-        model,
-        missing_cost=best_missing,
-        stray_cost=best_stray,
-        provenance=(
-            f"{len(pages)} pages, {len(ex.owner_rows)} block-article rows, "
-            f"{len(ex.role_rows)} headline-block rows, {len(pair_rows)} block-pair rows"
-        ),
-    )
+    return best_missing, best_stray
+
+
+def held_out_pages(
+    written: dict[str, list[Article]], layouts: int, seed: int
+) -> list[tuple[str, str, list[Article]]]:
+    """A set's pages to choose the costs on: its written pages in layouts, and as many pages
+    mixing its articles with real-paper headline variants and more stray blocks, as the
+    generated pages of `layout_recovery` have (a stray block attached is a foreign block
+    there, and the written pages alone have few)."""
+    out = list(typeset_layouts(written, layouts, seed, WRITTEN_LAYOUT))
+    pool = [a for page in written.values() for a in page]
+    rng = random.Random(seed + 1)
+    for n in range(len(out)):
+        pages = {f"mixed {n}": page_articles(pool, rng, HEADLINE_LAYOUT)}
+        out.extend(typeset_layouts(pages, 1, rng.randrange(1 << 30), HEADLINE_LAYOUT))
+    return out
+
+
+def fit(
+    layouts: int, mixed: int, seed: int, without: Collection[str] = (), say=print
+) -> HeadlineModel:
+    """The models fitted on the training pages made without the sets named in `without`, and
+    the decision costs chosen out of set: each remaining written set's pages in turn
+    (`held_out_pages`, in layouts other than those `layout_recovery` measures) read by models
+    fitted without it.
+
+    Chosen on the pages the models were fitted on, the costs come out too low: there the owner
+    model is sure of every block of a written headline, so leaving one out looks cheap, while
+    on pages it has not seen, the block of a three-block headline it doubts is left out
+    (eighth round's fits took stray cost 1; BENCHMARKS.md, ninth round)."""
+    model = fit_models(training_pages(layouts, mixed, seed, without), say)
+    held = []
+    for name, path in TUNING_SETS.items():
+        if name in without or not path.is_file():
+            continue
+        inner = fit_models(training_pages(layouts, mixed, seed, (*without, name)), say=log.debug)
+        held.append((inner, held_out_pages(load_pages(path), layouts, seed + 2)))
+    missing, stray = choose_costs(held, say)
+    provenance = f"{model.provenance}; costs chosen on {len(held)} sets held out in turn"
+    return replace(model, missing_cost=missing, stray_cost=stray, provenance=provenance)
 
 
 def _held_out(name: str, layouts: int, mixed: int, seed: int) -> HeadlineCounts:
     """Set `name`'s figures (its pages in the layouts `layout_recovery` scores) with the models
     fitted on pages made without any of its articles."""
-    model = fit(training_pages(layouts, mixed, seed, without=name), say=log.info)
+    model = fit(layouts, mixed, seed, without=(name,), say=log.info)
     return headline_counts(load_pages(TUNING_SETS[name]), layouts, seed, model)
 
 
@@ -388,7 +445,7 @@ def cross_sets(layouts: int, mixed: int, seed: int, jobs: int) -> list[str]:
     names = [n for n, path in TUNING_SETS.items() if path.is_file()]
     with ProcessPoolExecutor(jobs) as pool:
         held = pool.map(partial(_held_out, layouts=layouts, mixed=mixed, seed=seed), names)
-        everything = fit(training_pages(layouts, mixed, seed), say=log.info)
+        everything = fit(layouts, mixed, seed, say=log.info)
         held = list(held)
     rows = [
         "| set | in-sample exact | held-out exact | held-out title among fields "
@@ -432,8 +489,7 @@ def main() -> None:
     if args.cross_sets:
         print("\n".join(cross_sets(args.layouts, args.mixed, args.seed, args.jobs)))
         return
-    pages = training_pages(args.layouts, args.mixed, args.seed)
-    model = fit(pages)
+    model = fit(args.layouts, args.mixed, args.seed)
     model = replace(
         model,
         provenance=f"{origin(args.layouts, args.mixed, args.seed)}; {model.provenance}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -60,12 +60,13 @@ TUNING_SETS = {
 }
 
 
-def written_pages(without: str | None = None) -> dict[str, list[Article]]:
-    """The written tuning pages by page key (`set page`), all sets but `without`."""
+def written_pages(without: Collection[str] = ()) -> dict[str, list[Article]]:
+    """The written tuning pages by page key (`set page`), all sets but those named in
+    `without`."""
     return {
         f"{name} {page}": articles
         for name, path in TUNING_SETS.items()
-        if name != without and path.is_file()
+        if name not in without and path.is_file()
         for page, articles in load_pages(path).items()
     }
 

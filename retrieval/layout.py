@@ -320,7 +320,12 @@ def _column_width(blocks: list[_Block]) -> int:
     """
     widths = sorted(w for b in blocks for w in _tight_widths(b))
     if not widths:
-        widths = sorted(_core_width(line) for b in blocks for line in b.lines[:-1])
+        # A block's last line cut mid-sentence by a column break was full as well.
+        widths = sorted(
+            _core_width(line)
+            for b in blocks
+            for line in (b.lines if not ends_sentence(b.lines[-1]) else b.lines[:-1])
+        )
     if not widths:
         widths = sorted(_core_width(line) for b in blocks for line in b.lines)
     return widths[(3 * len(widths)) // 4]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+import benchmarks.fit_headlines as fit_headlines
 from benchmarks.fit_answerer import commit
 from benchmarks.fit_headlines import _STRAY_COSTS, LAYOUT_SHARE, origin, training_pages
 from benchmarks.headline_sets import (
@@ -14,6 +17,7 @@ from benchmarks.headline_sets import (
     set_of_titles,
     written_pages,
 )
+from retrieval.headlines import default_model
 from retrieval.typeset import articles_from_json
 
 
@@ -25,7 +29,7 @@ def test_the_frozen_test_split_is_no_tuning_set():
 def test_pages_fitted_without_a_set_hold_none_of_its_articles():
     """Left out means left out everywhere: its pages, and its articles on the mixed pages."""
     held = {a.title for page in load_pages(TUNING_SETS["extra2"]).values() for a in page}
-    pages = training_pages(layouts=1, mixed=40, seed=1, without="extra2")
+    pages = training_pages(layouts=1, mixed=40, seed=1, without=("extra2",))
     assert not any(a.title in held for _, _, gold in pages for a in gold)
     assert any(key.startswith("mixed ") for key, _, _ in pages)
     assert all(set_of_titles()[t] == "extra2" for t in held)
@@ -40,7 +44,7 @@ def test_a_fitted_model_names_its_command_commit_and_sets():
     assert TEST.name not in line
 
 
-@pytest.mark.parametrize("without", [None, "extra2"], ids=["all sets", "extra2 left out"])
+@pytest.mark.parametrize("without", [(), ("extra2",)], ids=["all sets", "extra2 left out"])
 def test_the_layout_articles_keep_their_share_of_mixed_pages_however_many_sets(without):
     """The composed layout articles are drawn at fixed odds, not diluted by the written sets."""
     composed = {a.title for a in articles_from_json(LAYOUT_ARTICLES)}
@@ -52,3 +56,34 @@ def test_the_layout_articles_keep_their_share_of_mixed_pages_however_many_sets(w
 
 def test_the_fit_never_makes_leaving_a_block_out_free():
     assert min(_STRAY_COSTS) >= 1
+
+
+def test_the_costs_are_chosen_on_sets_the_models_read_them_with_were_not_fitted_on(monkeypatch):
+    """Each set the costs are chosen on is read by models fitted without its articles, and the
+    set held out of the whole fit is not one of them."""
+    set_of = {
+        a.paragraphs[0]: name
+        for name, path in TUNING_SETS.items()
+        for page in load_pages(path).values()
+        for a in page
+    }
+    fitted: list[set[str]] = []
+
+    def fake_models(pages, say=print):
+        fitted.append({a.paragraphs[0] for _, _, gold in pages for a in gold})
+        return replace(default_model(), provenance=str(len(fitted) - 1))
+
+    read: list[str] = []
+
+    def fake_choice(held, say=print):
+        for model, pages in held:
+            ledes = {a.paragraphs[0] for _, _, gold in pages for a in gold}
+            assert ledes and not ledes & fitted[int(model.provenance)]
+            read.extend({set_of[lede] for lede in ledes})
+        return 16.0, 2.5
+
+    monkeypatch.setattr(fit_headlines, "fit_models", fake_models)
+    monkeypatch.setattr(fit_headlines, "choose_costs", fake_choice)
+    model = fit_headlines.fit(layouts=1, mixed=2, seed=1, without=("extra2",))
+    assert sorted(read) == sorted(n for n in TUNING_SETS if n != "extra2")
+    assert (model.missing_cost, model.stray_cost) == (16.0, 2.5)

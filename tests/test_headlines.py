@@ -164,6 +164,28 @@ def test_article_without_a_byline_after_a_headline_is_its_own(width):
     ]
 
 
+def test_item_without_a_byline_whose_first_block_ends_mid_sentence_is_its_own():
+    """The column an item's first line is measured against: its blocks hold two lines or fewer,
+    so no middle line gives the width, and the lines a later line follows are its paragraphs'
+    indented first lines; the line a column break cuts mid-sentence was full, and counts too.
+    Measured on first lines alone, the item's indented first line looked full-width, and the
+    item and its headline were read as the article before's last paragraph."""
+    item = [
+        "据市气象台预报，受较强冷空气影响，13日至14日我市将出现大风降温天气，"
+        "最低气温将降至零下8℃左右。",
+        "气象部门提醒，市民要注意防寒保暖，设施农业要做好防风防冻工作。",
+    ]
+    first, second = (wrap(p, 42, 38) for p in item)
+    cut = "\n".join(first[:2]) + "\n\n" + "\n".join(first[2:])  # a column break mid-sentence
+    page = parse_page(
+        _page(_body(*METRO), "地铁1号线二期工程下月开通", cut, "\n".join(second), "降温来袭")
+    )
+    assert [(a.byline, a.title, a.paragraphs) for a in page.articles] == [
+        (METRO[0], "地铁1号线二期工程下月开通", METRO[1]),
+        (None, "降温来袭", item),
+    ]
+
+
 # Where the item's headline may stand: after a later article's body, away from the headline of
 # the article the item follows (a block next to that headline is read as its kicker or subtitle).
 # Bodies are in capitals (M: the metro report, R: the river item with no byline, H: housing),
