@@ -217,6 +217,12 @@ def item_text(n: int, item: ArticleItem) -> str:
     return f"{head}\n   {snippet(item.lede)}" if item.lede else head
 
 
+def _rest_line(answer: Answer) -> str:
+    """Below a list's first page, how many articles it holds beyond (共 6 篇 with 5 shown)."""
+    rest = len(answer.articles) - LIST_PAGE
+    return f"\n……还有 {rest} 篇（:more 查看）" if rest > 0 else ""
+
+
 def list_text(answer: Answer, start: int = 0, count: int = LIST_PAGE) -> str:
     """The console form of `list_html` (`:more` pages through it)."""
     return _page(answer, start, count, item_text)
@@ -244,10 +250,10 @@ def answer_text(answer: Answer, *, ansi: bool = False) -> str:
     """
     if answer.found and answer.intent in LIST_INTENTS:
         head = f"{_BOLD}{answer.answer}{_RESET}" if ansi else answer.answer
-        return f"{head}\n{list_text(answer)}"
+        return f"{head}\n{list_text(answer)}{_rest_line(answer)}"
     if answer.found and answer.intent == "profile" and answer.articles:
         card = answer_text(replace(answer, intent="answer"), ansi=ansi)
-        return f"{card}\n提到的文章：\n{list_text(answer)}"
+        return f"{card}\n提到的文章：\n{list_text(answer)}{_rest_line(answer)}"
     if not answer.found:
         lines = [NOT_FOUND]
         if answer.hits:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from fake_bot_api import BadRequest, parse_html
 
@@ -134,6 +136,16 @@ def test_a_list_reply_is_its_line_and_a_page_of_escaped_numbered_articles():
     assert shown.startswith("2024-08-27 的报纸共 7 篇报道\n\n1. ")
     assert f"{NASTY}5" in shown and f"{NASTY}6" not in shown
     assert "2024-08-27 · 西宁晚报" in shown and "导语1。" in shown
+
+
+def test_a_console_list_reply_says_how_many_articles_its_first_page_leaves_out():
+    from bot.render import answer_text
+
+    shown = answer_text(make_list("标题"))
+    assert shown.splitlines()[0] == "2024-08-27 的报纸共 7 篇报道"
+    assert "标题5" in shown and "标题6" not in shown
+    assert shown.endswith("还有 2 篇（:more 查看）")
+    assert "还有" not in answer_text(replace(make_list("标题"), articles=make_list().articles[:5]))
 
 
 def test_list_pages_go_on_from_where_the_last_stopped():
