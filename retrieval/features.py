@@ -41,7 +41,7 @@ _PHRASE_FREE = 5
 # computed for every sentence of the articles read; the rest for the best few only.
 CHEAP = (
     "covered", "covered_soft", "own", "own_soft", "local", "local_soft", "local_top", "own_top",
-    "paragraph", "article", "follow", "dates", "phrase", "lede", "length",
+    "paragraph", "article", "follow", "dates", "phrase", "lede", "length", "lede_count",
 )
 COSTLY = ("context", "typed", "slot", "listed", "chars1", "chars2")
 NAMES = CHEAP + COSTLY
@@ -335,6 +335,7 @@ def cheap_features(probe: Probe, candidates: list[Candidate]) -> None:
     # The question's clauses, its question word blanked: a run never spans the gap.
     clauses = [c for c in re.split(r"[，,。？?！!、；;：:\s]+", blanked) if c]
     weights = probe.weights
+    counted = probe.qt.qtype == "number"
     for group in by_article.values():
         texts, whole = _normalized(group)
         article = _matches(weights, whole, blanked, (False, True))
@@ -374,6 +375,9 @@ def cheap_features(probe: Probe, candidates: list[Candidate]) -> None:
                 "dates": same_dates(dates, text),
                 "phrase": max(0, longest_run(clauses, text) - _PHRASE_FREE) / 10,
                 "lede": float(c.index == 0),
+                # The lede's pull is fitted apart for number questions (a report's figures
+                # cluster in its lede and in the details after it, unlike names and places).
+                "lede_count": float(c.index == 0 and counted),
                 "length": math.log(1 + len(text)) / 5,
             }
 
