@@ -550,14 +550,15 @@ def _item_words(item: str, *, alone: bool) -> list[tuple[str, str]]:
 
 
 _ENTITY_MAX = 16  # 青海大学附属医院, 西宁特殊钢股份有限公司; a Latin word counts one
-_CLAUSE_MARKS = re.compile(r"[，,。；;：:！？!?]")
+# The marks that end a clause (a colon too): what a name or an answer does not run across.
+CLAUSE_MARKS = re.compile(r"[，,。；;：:！？!?]")
 
 
 def could_name(text: str) -> bool:
     """Whether a short answer could name a person, place or organisation, or list them: not
     a clause (其中，完赛奖牌的设计…) nor a run longer than a name (段新建的3处亲水平台已完工…)."""
     text = normalize(text).strip()
-    if not text or _CLAUSE_MARKS.search(text):
+    if not text or CLAUSE_MARKS.search(text):
         return False
     return "、" in text or len(re.sub(r"[A-Za-z]+", "a", text)) <= _ENTITY_MAX
 

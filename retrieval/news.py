@@ -40,7 +40,6 @@ _LEDE_CHARS = 120
 _RERUNS = 1  # newer articles asked again when several answer (each costs an answer)
 _EVENT_DAYS = timedelta(days=7)
 _RECENT_ISSUES = 3  # 这几天: the last few issues
-_CLAUSE_MARK = re.compile(r"[，。；,;]")
 _CLOCK = re.compile(r"(?:凌晨|早上|上午|中午|下午|傍晚|晚上|晚)?\d{1,2}[时点](?:\d{1,2}分|半)?")
 _FACT_TYPES = ("time", "number", "person", "place", "organization")
 # A question asking for a day, not a clock time: 哪天开幕, 几号, 什么日子.
@@ -626,7 +625,7 @@ def _resolved_time(question: str, short: str, evidence: str, anchor: date) -> st
     writes."""
     days = [m for m in dates.mentions(short, anchor)
             if m.relative and m.value.count("-") == 2]
-    if days and _CLAUSE_MARK.search(short):
+    if days and extract.CLAUSE_MARKS.search(short):
         # A sentence given for a time is cut to its first day and the clock time after it.
         clock = _CLOCK.match(short, days[0].end)
         return days[0].display(anchor) + (clock.group() if clock else "")
