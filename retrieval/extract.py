@@ -1532,14 +1532,14 @@ def _answer_span(
             # 韩明轩是哪个单位的 ↔ 市消防救援支队的韩明轩: the body or place a name the question
             # asks about belongs to is written before it with 的.
             owner = any(sentence.startswith("的" + name, c.end) for name in people)
-            # 多少个医疗点 ↔ 补给站8个、医疗点15个 / 1600余名志愿者: the count written against
-            # the noun the question counts, before or after it, of two equally near.
+            # 多少学位 ↔ 可提供学位1620个, 多少运动员 ↔ 运动员23人: the count written against the
+            # noun the question counts, after it or before it.
             counts = any(sentence.startswith(w, c.end) or sentence.endswith(w, 0, c.start)
                          for w in counted)
             return (near(c) + 20.0 * changed - _FROM_PENALTY * left + 20.0 * owner
                     + _COUNTED_NOUN * counts)
 
-        # The words the question's count stands against (多少个医疗点, 志愿者有多少).
+        # The words the question's count stands against (多少学位, 志愿者有多少).
         counted = [w for w in weights if len(w) > 1 and (
             question.startswith(w, qt.end) or question.endswith(w, 0, qt.start))
         ] if qt.qtype == "number" and qt.has_gap else []

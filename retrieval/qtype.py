@@ -153,11 +153,11 @@ class QuestionType:
 
 # 甚么 is 什么 as Taiwan and Hong Kong write it; OpenCC's t2s keeps it (甚麼 → 甚么).
 _SHENME = re.compile("甚么")
-# A question ending in 为/是/是指/称为… leaves its question word out (…的名字为?): the answer is
-# what the text writes after those words, so the gap is at the end.
 # The time of something asked by the word for it (封闭时间是什么时候, as_question's reading of
 # the keyword query 建国路桥封闭时间): a range when the text gives one.
 _PERIOD_BEFORE = re.compile(r"(?:时间|时段|日期)(?:是|为)?$")
+# A question ending in 为/是/是指/称为… leaves its question word out (…的名字为?): the answer is
+# what the text writes after those words, so the gap is at the end.
 _OPEN_END = re.compile(r"(?:为|是|是指|指|称为|叫做|叫|名为|即)()[?？]?\s*$")
 
 
