@@ -214,7 +214,7 @@ def open_store(
         if not create_default:
             raise NewsbotError(f"{path}: no database yet; run `newsbot ingest FILE...` first")
         _build_default(path)
-        message = f"created {path} from the bundled sample page"
+        message = f"created {path} from the bundled sample archive"
         log.info(message)
         if notify is not None:
             notify(message)

@@ -89,4 +89,4 @@ def test_a_fresh_process_prints_nothing_of_jiebas_dictionary_loading(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "7时30分" in result.stdout
-    assert result.stderr == f"created {tmp_path / 'news.db'} from the bundled sample page\n"
+    assert result.stderr == f"created {tmp_path / 'news.db'} from the bundled sample archive\n"

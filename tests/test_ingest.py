@@ -316,7 +316,7 @@ def test_default_database_comes_from_newsbot_db_and_is_built_once(
     monkeypatch.setenv("NEWSBOT_DB", str(db))
     first = newsbot("articles")
     assert first.exit_code == 0
-    assert first.stderr == f"created {db} from the bundled sample page\n"
+    assert first.stderr == f"created {db} from the bundled sample archive\n"
     assert len(first.stdout.splitlines()) == 1 + bundled_counts[1]
     second = newsbot("articles")
     assert (second.stderr, second.stdout) == ("", first.stdout)
@@ -327,7 +327,7 @@ def test_default_database_lives_under_xdg_data_home(user_data_home):
     expected = user_data_home / "newsbot" / "newsbot.db"
     assert default_db_path() == expected
     result = newsbot("articles", "--json")
-    assert result.stderr == f"created {expected} from the bundled sample page\n"
+    assert result.stderr == f"created {expected} from the bundled sample archive\n"
     assert expected.is_file()
     assert not list(expected.parent.glob("*.tmp*"))
     # The bundled page's articles name the paper they come from.
