@@ -55,7 +55,7 @@ L2 = 1e-3
 MAX_FALSE_ABSTAIN = 0.05
 ABSTAIN_NAMES = (
     "article_cov", "paragraph_cov", "article_cov_soft", "paragraph_cov_soft", "typed_missing",
-    "asked_missing", "asked_article", "asked_paragraph", "score", "margin",
+    "asked_missing", "name_missing", "asked_article", "asked_paragraph", "score", "margin",
     "own", "covered", "bias",
 )
 

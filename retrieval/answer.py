@@ -38,6 +38,7 @@ from retrieval.features import (
     costly_features,
     coverage,
     gap_neighbours,
+    is_name,
     masked,
     matches,
     weight,
@@ -392,6 +393,8 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         # the 第二届: another edition.
         "edition_missing": float(bool(years) and not years <= dates.years_covered(
             whole, dates.parse_iso(article.date)) or _other_edition(text, whole)),
+        "name_missing": float(_name_missing(weights, whole, probe, searcher.store.masthead(
+            best.article_id))),
         "asked_article": coverage(asked, whole, probe, soft=True) if asked else 1.0,
         "asked_paragraph": coverage(asked, titled, probe, soft=True) if asked else 1.0,
         "score": best.score,
@@ -457,6 +460,17 @@ def _asked_word_missing(
     beside = [w for w in gap_neighbours(question, qt, weights) if weights[w] >= _TELLING_WEIGHT]
     found = matches(beside, article, question)
     return bool(beside) and all(found[w] < 0.5 for w in beside)
+
+
+def _name_missing(weights: dict[str, float], article: str, probe: str, masthead: str) -> bool:
+    """Whether a name the question holds (a person, place, body) is absent from the
+    (normalised) article, also as a synonym or short form: 甘河工业园区 over a report on
+    南川工业园区, 拉萨半马 over Xining's. The paper's own city is written 我市 in its articles,
+    so a name in the masthead (西宁 in 西宁晚报) counts as present. A feature of the abstention
+    model: a reader may name what the article leaves implicit."""
+    names = [w for w in weights if is_name(w) and w not in masthead]
+    found = matches(names, article, probe, soft=True)
+    return any(found[w] < 0.5 for w in names)
 
 
 def _ms(start: float) -> float:

@@ -84,9 +84,15 @@ def weight(word: str) -> float:
         return _NUMBER_WEIGHT
     freq, log_total = _rarity_scale()
     rarity = max(0.5, log_total - math.log(freq.get(word, 0) + 1) - _COMMON_WORD_LEVEL)
-    if _name_tags().get(word, "")[:2] in _NAME_TAGS:
+    if is_name(word):
         return max(rarity, _NAME_WEIGHT)
     return rarity
+
+
+def is_name(word: str) -> bool:
+    """Whether jieba's dictionary tags the word as a name (person, place, body, other proper
+    name) or an abbreviation of one."""
+    return _name_tags().get(word, "")[:2] in _NAME_TAGS
 
 
 @cache

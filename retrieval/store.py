@@ -307,6 +307,15 @@ class Store:
             position=row["position"],
         )
 
+    def masthead(self, article_id: int) -> str:
+        """What names the paper an article was printed in: its page's banner (西宁晚报 2024年8月
+        26日) and its source, as far as they are known; empty when neither is."""
+        row = self.db.execute(
+            "SELECT d.banner, a.source FROM articles a LEFT JOIN documents d"
+            " ON d.id = a.document_id WHERE a.id = ?", [article_id],
+        ).fetchone()
+        return " ".join(part for part in row or () if part)
+
     def article_ref(self, article_id: int) -> ArticleRef:
         row = self._article_row(article_id)
         return ArticleRef(

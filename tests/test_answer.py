@@ -672,6 +672,23 @@ def test_an_amount_asked_of_a_thing_the_article_never_names_is_flagged(question,
     assert _asked_word_missing(question, qt, weights, normalize(article), []) is missing
 
 
+@pytest.mark.parametrize(("question", "masthead", "missing"), [
+    ("甘河工业园区上半年产值多少？", "", True),  # the report is on another park
+    ("南川工业园区上半年产值多少？", "", False),
+    ("西宁上半年工业产值多少？", "", True),  # the report says 我市 only
+    ("西宁上半年工业产值多少？", "西宁晚报 2024年8月26日", False),  # … in the paper of 西宁
+])
+def test_a_name_the_article_never_writes_is_flagged(question, masthead, missing):
+    from retrieval.answer import _name_missing
+    from retrieval.features import masked, weight
+    from retrieval.tokenize import normalize
+
+    article = "今年上半年，我市南川工业园区规模以上工业企业实现产值218.4亿元。"
+    qt = classify(question)
+    weights = {w: weight(w) for w in content_words(question, qt)}
+    assert _name_missing(weights, normalize(article), masked(question, qt), masthead) is missing
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "expected"),
     [

@@ -226,3 +226,12 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(tmp_path):
 def test_foreign_keys_are_enforced(store):
     with pytest.raises(sqlite3.IntegrityError):
         store.db["paragraphs"].insert({"article_id": 99, "position": 0, "text": "孤儿段落"})
+
+
+def test_masthead_names_the_paper_by_banner_and_source(store):
+    _add(store, banner="西宁晚报 2024年8月22日 星期四")
+    first, second = (r["id"] for r in store.articles())
+    assert store.masthead(first) == "西宁晚报 2024年8月22日 星期四 西宁晚报"  # banner, source
+    assert store.masthead(second) == "西宁晚报 2024年8月22日 星期四"  # no source of its own
+    _add(store, sha256="b" * 64, articles=[Article(title="无名", paragraphs=["正文。"])])
+    assert store.masthead(store.articles()[-1]["id"]) == ""
