@@ -264,24 +264,18 @@ def parse_iso(value: str | None) -> date | None:
 
 # --- the start or end of a range ------------------------------------------------------------
 
-_ASKS_START = re.compile(r"开始|几点起|何时起|哪天起|从几|起始|开门|开放|开幕|开赛|开工|开通")
-_ASKS_END = re.compile(r"结束|截止|截至|到几|至几|到什么时候|到哪天|持续到|关门|闭幕|为止|恢复")
-# 几点到几点 / 哪天到哪天 ask for the range whole, not its end.
-_ASKS_RANGE = re.compile(
-    r"(?:几|什么时候|哪天).{0,3}[到至-].{0,2}(?:几|什么时候|哪天)|起止|起讫|"
-    r"(?:时间|日期|时段)(?:是|为)?(?:什么时候|哪天|几号)?[?？]?\s*$"
-)
 # What joins a range's two ends: 至, 到, a dash, with the end's day word (至次日6时).
 _JOINT = re.compile(r"(至|到|—|－|~|～|-)(?:次日|翌日|当日|当天)?")
 
 
-def range_end(question: str, evidence: str, short: str) -> str | None:
-    """The start (几点开始) or end (几点结束) of the written range holding the short answer
-    (5时至12时 → 5时 when the start is asked; 21时至次日6时 → 次日6时 for the end); None when
-    the question asks neither or the evidence writes no range there."""
-    start, end = bool(_ASKS_START.search(question)), bool(_ASKS_END.search(question))
-    if start == end or _ASKS_RANGE.search(question):
+def range_end(bound: str | None, evidence: str, short: str) -> str | None:
+    """The start or end (`bound`, as `qtype.classify` reads the question: 几点开始, 几点结束) of
+    the written range holding the short answer (5时至12时 → 5时 when the start is asked;
+    21时至次日6时 → 次日6时 for the end); None when the question asks neither or the evidence
+    writes no range there."""
+    if bound not in ("start", "end"):
         return None
+    start = bound == "start"
     from retrieval.extract import times
 
     spans = times(evidence)

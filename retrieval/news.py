@@ -584,10 +584,11 @@ def resolve_dates(result: Answer, question: str) -> Answer:
     anchor = dates.parse_iso(result.article.date)
     short = result.answer
     if result.qtype == "time" and short:
-        short = dates.range_end(question, result.evidence, short) or short
+        bound = qtype.classify(normalize(question)).bound
+        short = dates.range_end(bound, result.evidence, short) or short
         # The day of the clause about the event is when it happens, not when it ends
         # (美食季哪天结束 ↔ …明日启幕，活动持续至9月8日 → 9月8日).
-        ends = qtype.classify(normalize(question)).bound == "end"
+        ends = bound == "end"
         if anchor is not None:
             if not ends:
                 short = _clause_day(question, short, result.evidence, anchor) or short

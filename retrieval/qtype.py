@@ -113,8 +113,13 @@ _GRAINS = [
         r"哪(?:一)?年(?!代|级)|几几年|(?:西元|公元前?)几年|何年|哪个年份|什么年份")),
 ]
 # 几点开始 / 几点结束 over a span 5时至12时 ask for one of its ends.
-_START = re.compile(r"开始|开赛|开幕|开跑|起跑|鸣枪|开放|开门|出发|启动|开工|开通|开启|开业|开考")
-_END = re.compile(r"结束|截止|闭幕|关闭|闭馆|关门|完赛|收官|截至|为止|停止")
+_START = re.compile(
+    r"开始|开赛|开幕|开跑|起跑|鸣枪|开放|开门|出发|启动|开工|开通|开启|开业|开考|起始|^起(?![止讫])"
+)
+_END = re.compile(r"结束|截止|闭幕|关闭|闭馆|关门|完赛|收官|截至|为止|停止|恢复")
+# Before the question word: 持续到什么时候 / 封到哪天 ask for the end, 从几点 for the start.
+_END_BEFORE = re.compile(r"(?:到|至|截至|截止到)$")
+_START_BEFORE = re.compile(r"从$")
 # After 哪个/哪家/哪所/什么, the noun naming what is asked (什么花, 哪个园区) is read from the
 # question's words; these say nothing about the answer's kind.
 _VAGUE_NOUNS = frozenset(
@@ -190,10 +195,14 @@ def classify(question: str) -> QuestionType:
         if qtype == "time":
             grain = next((g for g, pattern in _GRAINS if pattern.search(word)), None)
             after = question[m.end(1) :]
-            bound = "start" if _START.search(after) else "end" if _END.search(after) else None
+            before = question[: m.start(1)]
+            bound = (
+                "start" if _START.search(after) or _START_BEFORE.search(before)
+                else "end" if _END.search(after) or _END_BEFORE.search(before) else None
+            )
             # 几点开门几点关门 / 几点到几点 / 起止时间 ask for both ends: the whole range.
             if (pattern.search(after) or re.search("[到至-]|起止|起讫", word)
-                    or (bound is None and _PERIOD_BEFORE.search(question[: m.start(1)]))):
+                    or (bound is None and _PERIOD_BEFORE.search(before))):
                 bound = "range"
         if noun is None and _NOUN_AFTER.match(word):
             noun = asked_noun(question[m.end(1) :])

@@ -16,6 +16,7 @@ from retrieval.dates import (
     years_asked,
     years_covered,
 )
+from retrieval.qtype import classify
 
 FRIDAY = date(2024, 8, 23)
 
@@ -85,12 +86,12 @@ def test_display_leaves_out_the_anchors_year_only():
 )
 def test_a_ranges_start_or_end_is_the_one_asked(question, expected):
     evidence = "25日5时至12时，海湖路将封闭。"
-    assert range_end(question, evidence, "12时") == expected
+    assert range_end(classify(question).bound, evidence, "12时") == expected
 
 
 def test_the_end_of_a_range_across_midnight_keeps_its_day_word():
     evidence = "施工时间为每日21时至次日6时。"
-    assert range_end("施工几点结束", evidence, "21时") == "次日6时"
+    assert range_end(classify("施工几点结束").bound, evidence, "21时") == "次日6时"
 
 
 @pytest.mark.parametrize(
@@ -132,5 +133,6 @@ def test_a_range_asked_whole_keeps_both_its_ends():
     from retrieval.dates import range_end
 
     evidence = "施工时间为每日21时至次日6时。"
-    assert range_end("修路时间是几点到几点？", evidence, "21时至次日6时") is None
-    assert range_end("修路到几点结束？", evidence, "21时至次日6时") == "次日6时"
+    for question, expected in [("修路时间是几点到几点？", None), ("几点开门几点关？", None),
+                               ("修路到几点结束？", "次日6时"), ("修路持续到几点？", "次日6时")]:
+        assert range_end(classify(question).bound, evidence, "21时至次日6时") == expected
