@@ -452,6 +452,43 @@ def places(sentence: str, hmm: bool = True) -> list[Span]:
     return out
 
 
+# Where a place is written after a locative verb (终点设在土楼观, 在中心广场启幕, 落户南川工业园区
+# 的…): the phrase runs to the next verb, particle, conjunction, number or punctuation.
+_LOCATIVE = re.compile(r"设在|设于|位于|地处|坐落[于在]|落户[于在]?|(?<![正现存实所自])在")
+_LOCATED_STOP = ("v", "vd", "vn", "p", "uj", "ul", "c", "x", "d", "m", "t", "r", "q", "y")
+_LOCATED_MAX = 16
+# A phrase ending in a bare position word is when or where in an event, not a place (会上, 活动中).
+_POSITION_END = re.compile(r"[上中下里内外前后间时]$")
+
+
+def located(sentence: str, hmm: bool = True) -> list[Span]:
+    """Places written after a locative verb, whatever the taggers make of their words (土楼观
+    is no name to jieba, 北山美丽园景区南门 more than its tagged 北山美丽)."""
+    toks = tag_words(sentence, hmm)
+    tagged = {p.start: p.end for p in places(sentence, hmm)}
+    starts = {t[0]: i for i, t in enumerate(toks)}
+    out: list[Span] = []
+    for m in _LOCATIVE.finditer(sentence):
+        i = starts.get(m.end())
+        if i is None:
+            continue
+        j = i
+        while (j < len(toks) and toks[j][3] not in _LOCATED_STOP
+               and toks[j][1] - m.end() <= _LOCATED_MAX):
+            j += 1
+        while j > i and toks[j - 1][3] == "a":
+            j -= 1
+        if j - i and toks[j - 1][1] - m.end() >= 2:
+            span = Span(m.end(), toks[j - 1][1], sentence[m.end() : toks[j - 1][1]])
+            # One word between a tagged place and a verb is the event's (在海湖体育中心|鸣枪|开赛).
+            if (tagged.get(span.start) == toks[j - 2][1] and j - 2 >= i and j < len(toks)
+                    and toks[j][3].startswith("v")):
+                continue
+            if not _POSITION_END.search(span.text):
+                out.append(span)
+    return out
+
+
 def organizations(sentence: str, hmm: bool = True) -> list[Span]:
     """Organisations: jieba `nt` tokens or words ending in an organisation suffix, extended left."""
     toks = tag_words(sentence, hmm)
@@ -629,7 +666,7 @@ _FINDERS = {
     "time": lambda s, hmm: times(s),
     "number": lambda s, hmm: numbers(s),
     "person": persons,
-    "place": lambda s, hmm: places(s, hmm) + quoted(s),
+    "place": lambda s, hmm: places(s, hmm) + located(s, hmm) + quoted(s),
     "organization": lambda s, hmm: organizations(s, hmm) + quoted(s),
 }
 

@@ -600,3 +600,23 @@ def test_a_range_asked_whole_is_one_gap_with_neither_end_chosen(question):
 def test_a_range_of_days_asked_whole_is_answered_whole(question):
     sentence = "因维修加固需要，9月2日0时至10月31日24时，大桥将实施全封闭施工。"
     assert short_answer(question, sentence) == "9月2日0时至10月31日24时"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # 土楼观 is no name to jieba or LAC; 设在 says it is where the race ends
+        ("登山比赛终点在哪？", "起点设在北山美丽园景区南门，终点设在土楼观，全程8.6公里。",
+         "土楼观"),
+        ("起点在什么地方", "起点设在北山美丽园景区南门，终点设在土楼观，全程8.6公里。",
+         "北山美丽园景区南门"),
+    ],
+)
+def test_a_place_is_what_a_locative_verb_introduces(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+def test_a_locative_phrase_is_no_place_when_it_ends_in_a_position_word():
+    from retrieval.extract import located
+
+    assert [s.text for s in located("他在会上强调，表彰大会在青海大剧院举行。")] == ["青海大剧院"]
