@@ -42,6 +42,7 @@ _PHRASE_FREE = 5
 CHEAP = (
     "covered", "covered_soft", "own", "own_soft", "local", "local_soft", "local_top", "own_top",
     "paragraph", "article", "follow", "dates", "phrase", "lede", "length", "lede_count",
+    "title",
 )
 COSTLY = ("context", "typed", "slot", "listed", "chars1", "chars2")
 NAMES = CHEAP + COSTLY
@@ -365,6 +366,9 @@ def cheap_features(probe: Probe, candidates: list[Candidate]) -> None:
         # The article's own best sentence by each overlap: the model weighs a sentence against
         # its article's others, not only against every article's.
         local_top, own_top = max(local_soft), max(own_soft)
+        # Of two reports holding the same fact (the day of a race in its preview and in a
+        # bus notice), the one the question's words head is about it.
+        headed = sum(weights[w] * title_soft[w] for w in weights) / (sum(weights.values()) or 1.0)
         for i, (c, text) in enumerate(zip(group, texts, strict=True)):
             c.features = {
                 "covered": covered,
@@ -385,6 +389,7 @@ def cheap_features(probe: Probe, candidates: list[Candidate]) -> None:
                 # cluster in its lede and in the details after it, unlike names and places).
                 "lede_count": float(c.index == 0 and counted),
                 "length": math.log(1 + len(text)) / 5,
+                "title": headed,
             }
 
 

@@ -67,3 +67,13 @@ def test_sentences_are_normalised_in_one_pass_and_stay_aligned(title):
     texts, whole = _normalized(group)
     assert texts == ["台湾ab句子一。", "第二句"]
     assert whole == normalize(title) + "\n台湾ab句子一。\n第二句"
+
+
+def test_the_article_whose_title_the_questions_words_head_is_marked_for_all_its_sentences():
+    p = probe("西宁半马几点开赛？")
+    preview = candidates("25日7时30分，半马将在海湖体育中心鸣枪开赛。", "赛事设两个项目。")
+    notice = [Candidate("半马当天7时30分起，1路公交绕行。", 9, 2, "部分公交线路临时调整",
+                        1.0, 1.0, 0)]
+    cheap_features(p, preview + notice)
+    assert preview[0].features["title"] == preview[1].features["title"] > 0.3
+    assert notice[0].features["title"] == 0.0
