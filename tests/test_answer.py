@@ -338,6 +338,8 @@ def test_number_questions_take_the_qualified_number(question, sentence, expected
         ("这种草生长在海拔多少米的地区？", "生长于海拔300米至1,200米的山坡。", "300米至1,200米"),
         ("条约的有效期是多长时间？", "条约于1961年签订，有效期二十年。", "二十年"),
         ("《格斗天王》的首集收视率是多少？", "首集收视率为7.07，15岁至44岁平均收视为4.2。", "7.07"),
+        # …额 is money
+        ("这次签约总额是多少？", "16个项目现场签约，总投资128.6亿元。", "128.6亿元"),
     ],
 )
 def test_measure_questions_take_a_number_with_a_fitting_unit(question, sentence, expected):
