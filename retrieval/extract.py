@@ -481,7 +481,7 @@ def located(sentence: str, hmm: bool = True) -> list[Span]:
         if j - i and toks[j - 1][1] - m.end() >= 2:
             span = Span(m.end(), toks[j - 1][1], sentence[m.end() : toks[j - 1][1]])
             # One word between a tagged place and a verb is the event's (在海湖体育中心|鸣枪|开赛).
-            if (tagged.get(span.start) == toks[j - 2][1] and j - 2 >= i and j < len(toks)
+            if (j - 2 >= i and tagged.get(span.start) == toks[j - 2][1] and j < len(toks)
                     and toks[j][3].startswith("v")):
                 continue
             if not _POSITION_END.search(span.text):
