@@ -35,6 +35,7 @@ from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 
@@ -424,11 +425,23 @@ def fit(
     return replace(model, missing_cost=missing, stray_cost=stray, provenance=provenance)
 
 
-def _held_out(name: str, layouts: int, mixed: int, seed: int) -> HeadlineCounts:
+def _held_out(
+    name: str, layouts: int, mixed: int, seed: int, keep: Path | None = None
+) -> HeadlineCounts:
     """Set `name`'s figures (its pages in the layouts `layout_recovery` scores) with the models
-    fitted on pages made without any of its articles."""
+    fitted on pages made without any of its articles; the models are written to
+    `keep/held_out_<name>.json` when `keep` is given (to read the set's errors with them,
+    `benchmarks.headline_errors`)."""
     model = fit(layouts, mixed, seed, without=(name,), say=log.info)
+    if keep is not None:
+        _write(model, keep / f"held_out_{name}.json")
     return headline_counts(load_pages(TUNING_SETS[name]), layouts, seed, model)
+
+
+def _write(model: HeadlineModel, path: Path) -> None:
+    path.write_text(
+        json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def _exact(c: HeadlineCounts) -> str:
@@ -439,13 +452,19 @@ def _row(c: HeadlineCounts) -> str:
     return f"{_exact(c)} | {c.cells()}"
 
 
-def cross_sets(layouts: int, mixed: int, seed: int, jobs: int) -> list[str]:
+def cross_sets(
+    layouts: int, mixed: int, seed: int, jobs: int, keep: Path | None = None
+) -> list[str]:
     """Each tuning set's figures with the models fitted on all sets (in-sample) and fitted
-    without it (held out), as Markdown rows."""
+    without it (held out), as Markdown rows; the models are kept in `keep` when given."""
     names = [n for n, path in TUNING_SETS.items() if path.is_file()]
     with ProcessPoolExecutor(jobs) as pool:
-        held = pool.map(partial(_held_out, layouts=layouts, mixed=mixed, seed=seed), names)
+        held = pool.map(
+            partial(_held_out, layouts=layouts, mixed=mixed, seed=seed, keep=keep), names
+        )
         everything = fit(layouts, mixed, seed, say=log.info)
+        if keep is not None:
+            _write(everything, keep / "all_sets.json")
         held = list(held)
     rows = [
         "| set | in-sample exact | held-out exact | held-out title among fields "
@@ -482,12 +501,18 @@ def main() -> None:
         help="fit without each tuning set in turn and score it; write no model",
     )
     parser.add_argument("--jobs", type=int, default=2, help="processes for --cross-sets")
+    parser.add_argument(
+        "--keep-models", type=Path, help="a folder to write --cross-sets' fitted models to"
+    )
     args = parser.parse_args()
     # Pages with an article left without a headline are counted, not logged one by one.
     logging.getLogger("retrieval").setLevel(logging.ERROR)
 
     if args.cross_sets:
-        print("\n".join(cross_sets(args.layouts, args.mixed, args.seed, args.jobs)))
+        if args.keep_models:
+            args.keep_models.mkdir(parents=True, exist_ok=True)
+        rows = cross_sets(args.layouts, args.mixed, args.seed, args.jobs, args.keep_models)
+        print("\n".join(rows))
         return
     model = fit(args.layouts, args.mixed, args.seed)
     model = replace(
@@ -495,9 +520,7 @@ def main() -> None:
         provenance=f"{origin(args.layouts, args.mixed, args.seed)}; {model.provenance}",
     )
     path = data_dir() / MODEL_FILE
-    path.write_text(
-        json.dumps(model.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
+    _write(model, path)
     print(f"wrote {path}")
     print(json.dumps(model.to_json(), ensure_ascii=False, indent=1))
 

@@ -32,6 +32,7 @@ from benchmarks.headline_sets import (
     TUNE,
     TUNE_EXTRA,
     TUNE_EXTRA2,
+    TUNE_EXTRA3,
     VALIDATION,
     HeadlineCounts,
     headline_counts,
@@ -113,6 +114,7 @@ def headline_table(pool: list[Article], layouts: int, seed: int, with_test: bool
         (f"extra days ({DAYS.name}), {layouts} layouts a page", DAYS),
         (f"validation set ({VALIDATION.name}), {layouts} layouts a page", VALIDATION),
         (f"second extra tune set ({TUNE_EXTRA2.name}), {layouts} layouts a page", TUNE_EXTRA2),
+        (f"third extra tune set ({TUNE_EXTRA3.name}), {layouts} layouts a page", TUNE_EXTRA3),
     ]
     if with_test:
         sets.append((f"frozen test split ({TEST.name}), {layouts} layouts a page", TEST))
