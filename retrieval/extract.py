@@ -461,11 +461,12 @@ _LOCATED_MAX = 16
 _POSITION_END = re.compile(r"[上中下里内外前后间时]$")
 
 
-def located(sentence: str, hmm: bool = True) -> list[Span]:
+def located(sentence: str, hmm: bool = True, known: list[Span] | None = None) -> list[Span]:
     """Places written after a locative verb, whatever the taggers make of their words (土楼观
-    is no name to jieba, 北山美丽园景区南门 more than its tagged 北山美丽)."""
+    is no name to jieba, 北山美丽园景区南门 more than its tagged 北山美丽); `known` are the
+    sentence's `places`, when the caller has them already."""
     toks = tag_words(sentence, hmm)
-    tagged = {p.start: p.end for p in places(sentence, hmm)}
+    tagged = {p.start: p.end for p in (places(sentence, hmm) if known is None else known)}
     starts = {t[0]: i for i, t in enumerate(toks)}
     out: list[Span] = []
     for m in _LOCATIVE.finditer(sentence):
@@ -662,11 +663,16 @@ def time_ranges(sentence: str) -> list[Span]:
     return out
 
 
+def _places_and_located(sentence: str, hmm: bool) -> list[Span]:
+    found = places(sentence, hmm)
+    return found + located(sentence, hmm, found)
+
+
 _FINDERS = {
     "time": lambda s, hmm: times(s),
     "number": lambda s, hmm: numbers(s),
     "person": persons,
-    "place": lambda s, hmm: places(s, hmm) + located(s, hmm) + quoted(s),
+    "place": lambda s, hmm: _places_and_located(s, hmm) + quoted(s),
     "organization": lambda s, hmm: organizations(s, hmm) + quoted(s),
 }
 
