@@ -21,6 +21,7 @@ from benchmarks.headline_sets import (
     TEST,
     TUNING_SETS,
     WRITTEN_LAYOUT,
+    foreign_blocks,
     headline_blocks,
     holds_block,
     load_pages,
@@ -29,7 +30,6 @@ from benchmarks.headline_sets import (
 from retrieval.headlines import HeadlineModel, default_model
 from retrieval.layout import parse_page
 from retrieval.models import Article
-from retrieval.typeset import STRAY_BLOCKS
 
 CLASSES = [
     "page parsed into the wrong number of articles",
@@ -54,8 +54,7 @@ def classify(want: Article, got: Article, others: list[Article]) -> str | None:
         return None if want.paragraphs == got.paragraphs else CLASSES[8]
     gold = [_bare(b) for b in headline_blocks(want)]
     read = [_bare(b) for b in headline_blocks(got)]
-    foreign = [b for o in others for b in headline_blocks(o)] + STRAY_BLOCKS
-    if any(holds_block(got, b) for b in foreign if b not in headline_blocks(want)):
+    if foreign_blocks(want, got, others):
         return CLASSES[1]
     if (got.kicker, got.subtitle) == (None, None) and " " in (got.title or "") and len(gold) > 1:
         if all(holds_block(got, b) for b in headline_blocks(want)):

@@ -193,8 +193,13 @@ def score_page(gold: list[Article], page: Page) -> HeadlineCounts:
         )
         counts.exact_paragraphs += want.paragraphs == got.paragraphs
         counts.exact_articles += roles and want.paragraphs == got.paragraphs
-        foreign = [b for j, other in enumerate(gold) if j != i for b in headline_blocks(other)]
-        counts.foreign_blocks += sum(
-            holds_block(got, b) for b in foreign + STRAY_BLOCKS if b not in headline_blocks(want)
-        )
+        counts.foreign_blocks += foreign_blocks(
+            want, got, [other for j, other in enumerate(gold) if j != i])
     return counts
+
+
+def foreign_blocks(want: Article, got: Article, others: list[Article]) -> int:
+    """How many blocks of the page's other articles, or stray blocks, `got` holds that `want`
+    does not."""
+    foreign = [b for other in others for b in headline_blocks(other)] + STRAY_BLOCKS
+    return sum(holds_block(got, b) for b in foreign if b not in headline_blocks(want))
