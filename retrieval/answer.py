@@ -72,6 +72,7 @@ _TELLING_WEIGHT = 2.5  # a word beside 谁 at least this heavy must be in the ar
 # articles give the tune split's and DRCD's figures of 5 (CMRC trial: one question), for a
 # fifth less of the cheap features (3 lose a right article and refuse more: 0.868, 0.030).
 _ARTICLES_READ = 4
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _COSTLY_READ = 6
 _FOLLOW_UP_START = re.compile(r"^(?:那么|那|还有|它|他|她|它们|他们|这|该|其|此|另外)")
 _SHORT_QUESTION = 6
@@ -481,6 +482,12 @@ def _paragraph_text(searcher: Searcher, paragraph_id: int) -> str:
     return searcher.store.paragraph(paragraph_id)["text"]
 
 
+def _adds_figure(subtitle: str, rows: list[dict]) -> bool:
+    """Whether the subtitle writes a figure that no paragraph of its article writes."""
+    body = "".join(row["text"] for row in rows)
+    return any(m.group() not in body for m in _FIGURE.finditer(subtitle))
+
+
 def _sentences(searcher: Searcher, hits: list[Hit]) -> list[Candidate]:
     """Every sentence of the best-scoring articles, with its paragraph's and article's scores."""
     if not hits:
@@ -495,8 +502,18 @@ def _sentences(searcher: Searcher, hits: list[Hit]) -> list[Candidate]:
         titles.setdefault(hit.article_id, hit.title)
     out = []
     for article_id in list(article_score)[:_ARTICLES_READ]:
+        rows = searcher.store.article_paragraphs(article_id)
+        subtitle = searcher.store.article_ref(article_id).subtitle
+        if subtitle and rows and _adds_figure(subtitle, rows):
+            # A subtitle may add a figure the body does not repeat (5条公交线路绕行 工期60天):
+            # then it is a sentence of its own, before the lede, cited with the lede's
+            # paragraph. One that sums the body up (多杰才让、李春梅分获男女半程冠军) is not:
+            # it would outrank the sentences that say it in full.
+            out.append(Candidate(subtitle.lstrip("—-– "), rows[0]["id"], article_id,
+                                 titles[article_id], paragraph_score.get(rows[0]["id"], 0.0),
+                                 article_score[article_id], -1))
         index = 0
-        for row in searcher.store.article_paragraphs(article_id):
+        for row in rows:
             for sentence in extract.split_sentences(row["text"]):
                 out.append(Candidate(sentence, row["id"], article_id, titles[article_id],
                                      paragraph_score.get(row["id"], 0.0),

@@ -95,7 +95,8 @@ _MEASURES = [
     (re.compile(r"多高|海拔|高度|身高"), f"{_LENGTH}|层"),
     (re.compile(r"多重|重量|体重"), _WEIGHT),
     (re.compile(r"多远|距离"), _LENGTH),
-    (re.compile(r"多久|多长(?:的)?时间|多少时间|[用耗历]时多少"), _DURATION),
+    # 工期多长 / 时长多少 ask a time span, whatever adjective follows.
+    (re.compile(r"多久|多长(?:的)?时间|多少时间|[用耗历]时多少|工期|时长|期限"), _DURATION),
     (re.compile(r"多深|深度|多宽|宽度|多厚|厚度|多长|长度|体长|全长"), _LENGTH),
     # km2: km² after NFKC.
     # 多大 alone asks a size of any kind (规模多大 → 12000人); an area only beside 面积/占地.

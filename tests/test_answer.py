@@ -162,6 +162,24 @@ def test_a_count_or_a_time_is_not_answered_from_a_sentence_holding_none(invented
     assert answer(question, invented).answer is None
 
 
+def test_a_figure_only_the_subtitle_gives_is_answered_from_the_subtitle(invented):
+    # The body never writes the works' length; the subtitle does (3条公交线路绕行 工期45天).
+    got = answer("临江大桥维修工期多长？", invented)
+    assert got.answer == "45天"
+    assert got.evidence.replace(" ", "") == "3条公交线路绕行工期45天"
+
+
+def test_only_a_subtitle_adding_a_figure_is_a_sentence_of_its_own(invented):
+    # 工期45天 is written nowhere else; 张立新、王秀兰分获男女组冠军 sums up the body, whose
+    # sentences say it in full, and would outrank them.
+    def sentences(question):
+        return {c.text for c in read(question, invented).candidates}
+
+    assert "3条公交线路绕行工期45天" in sentences("临江大桥工期多长？")
+    assert not any("分获" in s for s in sentences("城南长跑赛男子组冠军是谁？"))
+    assert answer("城南长跑赛男子组冠军是谁？", invented).answer == "张立新"
+
+
 def test_a_measure_asked_is_not_answered_by_a_number_in_other_units(invented):
     # 多杰才让跑了多少时间 over …多杰才让分获第二、三名: the paired rank is no duration.
     reading = read("周文远跑了多少时间？", invented, k=10)

@@ -457,6 +457,7 @@ def test_a_question_word_inside_a_list_is_answered_by_the_item_it_leaves_out(
         ("基普罗蒂奇今年多大？", "大", "岁"),  # a person's 今年多大 asks an age
         ("有多少名选手获得奖金？", "名", None),  # the measure word counted, not money
         ("这条隧道有多长？", "长", "米"),  # 多长 only says which measure
+        ("大桥维修工期多长？", "长", "天"),  # 工期 is a time span, whatever adjective follows
         ("产值增长了百分之多少？", None, "%"),  # a share of a measure is a share
         ("这种稻子的收割频率是多久一次？", "久", "年"),  # 频率 is no share
         ("冠军跑了多少时间？", None, "小时"),  # 多少时间 asks a duration, like 多长时间
