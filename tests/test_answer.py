@@ -626,6 +626,11 @@ def test_a_run_of_one_particle_is_not_a_content_word():
         ("图书馆暑期借阅量", "number", "是多少"),
         ("湿地公园鸟类种数", "number", "是多少"),
         ("比赛地点", "place", "在哪里"),
+        ("开发区管委会主任", "person", "是谁"),  # a post names a person
+        ("登山赛男子组第一名", "person", "是谁"),
+        ("大桥维修工期", "number", "是多久"),  # a time span, counted in days or months
+        ("女子冠军用时", "number", "是多久"),
+        ("奖牌设计灵感", "other", "是什么"),
     ],
 )
 def test_a_keyword_query_is_read_as_the_question_it_stands_for(query, qtype, asked):
