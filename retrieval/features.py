@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from retrieval import extract, thesaurus
+from retrieval import extract, kinds, thesaurus
 from retrieval.qtype import QuestionType
 from retrieval.tokenize import normalize, synonyms
 
@@ -92,8 +92,12 @@ def weight(word: str) -> float:
 
 def is_name(word: str) -> bool:
     """Whether jieba's dictionary tags the word as a name (person, place, body, other proper
-    name) or an abbreviation of one."""
-    return _name_tags().get(word, "")[:2] in _NAME_TAGS
+    name) or an abbreviation of one. jieba tags common words abbreviations too (一共, 人均,
+    中小 `j`); one that 词林 files only outside its noun classes is none."""
+    tag = _name_tags().get(word, "")[:2]
+    if tag == "j" and kinds.is_filed_only_as_non_noun(word):
+        return False
+    return tag in _NAME_TAGS
 
 
 @cache

@@ -43,6 +43,17 @@ def is_noun(word: str) -> bool:
     return word in _codes()
 
 
+@cache
+def _filed() -> frozenset[str]:
+    """Every word 词林 files, in any class."""
+    return frozenset(w for _, words in cilin_leaves() for w in words)
+
+
+def is_filed_only_as_non_noun(word: str) -> bool:
+    """Whether 词林 files the word, and never as a noun (一共, 人均: an adverb, an attribute)."""
+    return word in _filed() and word not in _codes()
+
+
 def is_synonym(word: str, noun: str) -> bool:
     """Whether 词林 files the two words as synonyms (歌曲 / 歌): one is not a kind of the other."""
     return bool(_codes().get(word, frozenset()) & _codes().get(noun, frozenset()))
