@@ -1215,6 +1215,13 @@ _NUMBER_ANCHOR = 4.0
 _CHANGE = r"增加|增长|减少|下降|提高|降低|上升|增|减|多|少"
 _CHANGE_QUESTION = re.compile(rf"[比较].{{0,10}}(?:{_CHANGE})|(?:{_CHANGE})了?(?:多少|几)")
 _CHANGE_BEFORE = re.compile(rf"(?:{_CHANGE})了?(?:约|近|超过)?$")
+# A number a verb of change leads (较上年增加2000余人, 成绩提高1分43秒) is a difference: it
+# answers a question about the change only, not one about the total. 新增 names what is new
+# (新增绿化面积42公顷), and 至少/最多 bound a number, neither a change.
+_DIFFERENCE_BEFORE = re.compile(
+    r"(?:增加|增长|减少|下降|提高|降低|上升|提升|缩短|延长|(?<!新)增|减)了?(?:约|近|超过)?$")
+# A question that speaks of a change or a comparison at all (涨了百分之几, 比去年快多少).
+_ANY_CHANGE = re.compile(r"[增减涨降升快慢比较]|提高|提升|回落|多了|少了")
 
 
 # Between the items of a list: 李勉、马燧 / 杨志文和刘超.
@@ -1562,11 +1569,13 @@ def _answer_span(
     if candidates:
         change = qt.qtype == "number" and bool(_CHANGE_QUESTION.search(question))
         earlier = qt.qtype == "number" and bool(_EARLIER_QUESTION.search(question))
+        compared = change or bool(_ANY_CHANGE.search(question))
 
         def fit(c: Span) -> float:
             # 比去年多了多少人 ↔ 较上年增加2000余人: the number after a word of change.
             before = sentence[max(0, c.start - 4) : c.start]
             changed = change and bool(_CHANGE_BEFORE.search(before))
+            difference = not compared and bool(_DIFFERENCE_BEFORE.search(before))
             # 由修复前的96种增加到118种, 由20时30分至21时调整为20时至22时: unless the question
             # asks for the earlier state (修复前, 2015年), the number or time is the one things
             # came to, not the one they came from.
@@ -1579,7 +1588,8 @@ def _answer_span(
             # noun the question counts, after it or before it.
             counts = any(sentence.startswith(w, c.end) or sentence.endswith(w, 0, c.start)
                          for w in counted)
-            return (near(c) + 20.0 * changed - _FROM_PENALTY * left + 20.0 * owner
+            return (near(c) + 20.0 * (changed - difference) - _FROM_PENALTY * left
+                    + 20.0 * owner
                     + _COUNTED_NOUN * counts)
 
         # The words the question's count stands against (多少学位, 志愿者有多少).

@@ -449,6 +449,23 @@ def test_a_question_word_inside_a_list_is_answered_by_the_item_it_leaves_out(
 
 
 @pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # A number a verb of change leads is a difference: the total answers a plain count…
+        ("半马一共有多少人参赛？", "参赛规模总计12000人，较上年增加2000余人。", "12000人"),
+        ("获奖成果数量是多少？", "共有14项成果获奖，获奖数量较去年增加4项。", "14项"),
+        # … and the difference answers a question about the change.
+        ("参赛人数比上年多了多少人？", "参赛规模总计12000人，较上年增加2000余人。", "2000余人"),
+        ("借阅量同比涨了百分之几？", "借阅量16.8万册次，同比增长31.5%。", "31.5%"),
+        # 新增 names what is new, not a change of a total.
+        ("新增绿化面积多少？", "工程修复河岸带7.8公里，新增绿化面积42公顷。", "42公顷"),
+    ],
+)
+def test_a_difference_answers_only_a_question_about_the_change(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(
     ("question", "unit", "measure"),
     [
         ("有多少游客参观了展览？", "人", None),  # a count of people, in people's measure words
