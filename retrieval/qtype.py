@@ -163,6 +163,10 @@ _SHENME = re.compile("甚么")
 # The time of something asked by the word for it (封闭时间是什么时候, as_question's reading of
 # the keyword query 建国路桥封闭时间): a range when the text gives one.
 _PERIOD_BEFORE = re.compile(r"(?:时间|时段|日期)(?:是|为)?$")
+# The words that name one end when they lead 时间/日期 (截止时间, 开幕日期); 开放时间 and 营业时间
+# are hours, a range.
+_START_NAMED = re.compile(r"开始|起始|开幕|开赛|开跑|开工|开通|启动|开考")
+_END_NAMED = re.compile(r"结束|截止|截至|闭幕|完工|收官|停止")
 # A question ending in 为/是/是指/称为… leaves its question word out (…的名字为?): the answer is
 # what the text writes after those words, so the gap is at the end.
 _OPEN_END = re.compile(r"(?:为|是|是指|指|称为|叫做|叫|名为|即)()[?？]?\s*$")
@@ -198,9 +202,14 @@ def classify(question: str) -> QuestionType:
             grain = next((g for g, pattern in _GRAINS if pattern.search(word)), None)
             after = question[m.end(1) :]
             before = question[: m.start(1)]
+            # …开始时间 / …截止日期 name one end before the question word.
+            period = _PERIOD_BEFORE.search(before)
+            named = before[max(0, period.start() - 3) : period.start()] if period else ""
             bound = (
                 "start" if _START.search(after) or _START_BEFORE.search(before)
-                else "end" if _END.search(after) or _END_BEFORE.search(before) else None
+                or _START_NAMED.search(named)
+                else "end" if _END.search(after) or _END_BEFORE.search(before)
+                or _END_NAMED.search(named) else None
             )
             # 几点开门几点关门 / 几点到几点 / 起止时间 ask for both ends: the whole range.
             if (pattern.search(after) or re.search("[到至-]|起止|起讫", word)

@@ -39,6 +39,8 @@ from retrieval.tokenize import normalize
         ("大桥从什么时候封到什么时候", None, "range"),
         ("施工的起止时间", None, "range"),
         ("图书馆开放时间是什么时候", None, "range"),  # the time of something: its period
+        ("大桥封闭截止时间是什么时候", None, "end"),  # …截止时间 names one end
+        ("报名开始日期是哪天", "day", "start"),
     ],
 )
 def test_time_questions_know_their_grain_and_which_end_they_ask(question, grain, bound):
