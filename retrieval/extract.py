@@ -834,7 +834,7 @@ _GRAIN = {
 }
 # Counts: the measure words that answer 多少人 / 几家 … (几个 takes any).
 _PEOPLE = frozenset("人 名 位 人次 员 户".split())
-_BOOKS = frozenset("本 册 部 卷".split())  # 多少本书 ↔ 5000册
+_BOOKS = frozenset("本 册 部 卷 册次".split())  # 多少本书 ↔ 5000册, 借出多少书 ↔ 16.8万册次
 _SITES = frozenset("处 座 个".split())
 _COUNTED = {
     "人": _PEOPLE, "名": _PEOPLE, "位": _PEOPLE, "人次": _PEOPLE,

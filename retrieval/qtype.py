@@ -187,8 +187,13 @@ def classify(question: str) -> QuestionType:
             tail = re.sub(r"^(?:多少|几|第几|多)", "", word)
             unit = tail or None
             # 多少游客 / 几名选手: a count of people, in their measure words (2.3万人次).
+            counted = question[m.end(1) : m.end(1) + 8]
             if unit is None and word in ("多少", "几"):
-                unit = "人" if _counts_people(question[m.end(1) : m.end(1) + 8]) else None
+                unit = "人" if _counts_people(counted) else None
+            elif unit == "个" and counted.startswith("人"):
+                unit = "人"  # 几个人 counts people as 多少人 does (100名教师)
+            if unit is None and _BOOK.match(counted):
+                unit = "本"  # 借出去多少书 ↔ 16.8万册次: books are counted in 本/册
         elif qtype in ("organization", "place", "person"):
             tail = re.sub(rf"^(?:在|去|从|位于)?(?:{_WHICH}|什么)", "", word)
             noun = tail if tail and tail != word and tail not in _VAGUE_NOUNS else None
@@ -227,6 +232,9 @@ def classify(question: str) -> QuestionType:
         at = open_end.start(1)
         return QuestionType("other", at, at, descriptive=descriptive, plural=plural)
     return QuestionType("other", descriptive=descriptive, plural=plural)
+
+
+_BOOK = re.compile(r"(?:图书|书籍|书)(?![店馆院法记画])")
 
 
 def _counts_people(text: str) -> bool:

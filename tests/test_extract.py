@@ -450,6 +450,11 @@ def test_a_question_word_inside_a_list_is_answered_by_the_item_it_leaves_out(
     assert short_answer(question, sentence) == expected
 
 
+def test_books_are_counted_in_their_measure_words_not_in_readers():
+    sentence = "暑期该馆累计接待读者21.4万人次，借阅图书16.8万册次。"
+    assert short_answer("图书馆借出去多少书？", sentence) == "16.8万册次"
+
+
 @pytest.mark.parametrize(
     ("question", "sentence", "expected"),
     [
@@ -480,6 +485,8 @@ def test_a_difference_answers_only_a_question_about_the_change(question, sentenc
         ("产值增长了百分之多少？", None, "%"),  # a share of a measure is a share
         ("这种稻子的收割频率是多久一次？", "久", "年"),  # 频率 is no share
         ("冠军跑了多少时间？", None, "小时"),  # 多少时间 asks a duration, like 多长时间
+        ("图书馆借出去多少书？", "本", None),  # books are counted in 本 / 册
+        ("优秀教师称号授予了几个人？", "人", None),  # 几个人 counts people
     ],
 )
 def test_number_questions_know_the_unit_and_measure_they_ask(question, unit, measure):
