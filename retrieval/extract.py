@@ -1547,13 +1547,15 @@ def _answer_span(
             best = max(heads, key=near)
             # A sure filler ending in that phrase is the fuller answer (灵活多变的网前战术), unless
             # it opens with a verb or a function word: 哪个园区 is 南川工业园区, not
-            # 深入南川工业园区; 哪种花 is 丁香花, not 上丁香花.
+            # 深入南川工业园区; 哪种花 is 丁香花, not 上丁香花. Nor one holding a copula: what
+            # the copula equates is the answer (最大的是…项目 → …项目).
             filler = _stripped(gap_span) if gap_span and gap_span.sure else None
             if (
                 filler
                 and filler.start <= best.start
                 and filler.end == best.end
                 and not _opens_with_function_word(filler.text)
+                and "是" not in filler.text[: best.start - filler.start]
             ):
                 return filler
             return best

@@ -450,6 +450,11 @@ def test_a_question_word_inside_a_list_is_answered_by_the_item_it_leaves_out(
     assert short_answer(question, sentence) == expected
 
 
+def test_a_phrase_asked_by_its_noun_is_what_a_copula_equates_not_the_clause_before_it():
+    sentence = "此次签约项目中，投资额最大的是落户城北园区的东川光伏电站项目，总投资20亿元。"
+    assert short_answer("签约项目中投资额最高的是什么项目？", sentence) == "东川光伏电站项目"
+
+
 def test_books_are_counted_in_their_measure_words_not_in_readers():
     sentence = "暑期该馆累计接待读者21.4万人次，借阅图书16.8万册次。"
     assert short_answer("图书馆借出去多少书？", sentence) == "16.8万册次"
