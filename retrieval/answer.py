@@ -334,6 +334,10 @@ def ruled_out(reading: Reading, support: Support) -> bool:
     if qt.qtype == "number" and not extract.answers_measure(support.short, qt):
         # 跑了多少时间 over 杨美琴、王晓丽分列第二、三名: a measure asked is answered in its units.
         return True
+    if qt.qtype in ("number", "time") and extract.held_by_another(
+            reading.text, normalize(support.short), normalize(support.sentence)):
+        # 亚军杨美琴跑了多少时间 over the champion's clause: the figure is someone else's.
+        return True
     if qt.qtype == "number" or (qt.qtype == "time" and qt.grain is not None):
         return not support.typed
     if reading.byline or qt.qtype not in _NAMED:
@@ -356,6 +360,7 @@ class Support:
     short: str  # the short answer the best sentence gives
     features: dict[str, float]
     text: str = ""  # the article under its title, normalised
+    sentence: str = ""  # the best sentence, as written
 
 
 def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> Support:
@@ -404,7 +409,7 @@ def supports(reading: Reading, ranked: list[Candidate], searcher: Searcher) -> S
         "covered": best.features.get("covered", 0.0),
         "bias": 1.0,
     }
-    return Support(article, paragraph, typed, short, features, whole)
+    return Support(article, paragraph, typed, short, features, whole, best.text)
 
 
 # A post a question names (市长, 局长, 书记), not as a deputy's.

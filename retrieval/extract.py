@@ -18,7 +18,7 @@ import jieba
 import jieba.posseg as posseg
 
 from retrieval import entities
-from retrieval.kinds import is_kind_of, is_synonym
+from retrieval.kinds import is_filed_but_not_as_people, is_kind_of, is_synonym
 from retrieval.qtype import NUM_UNITS, SIZE_UNITS, QuestionType
 from retrieval.tokenize import normalize
 
@@ -256,6 +256,38 @@ def tag_words(sentence: str, hmm: bool = True) -> tuple[tuple[int, int, str, str
         out.append((pos, pos + len(pair.word), pair.word, pair.flag))
         pos += len(pair.word)
     return tuple(out)
+
+
+def _people(text: str) -> list[tuple[int, str]]:
+    """Where the text names people (jieba `nr`, two characters or more), and the names; not
+    what jieba takes for a name but 词林 files as something else (冷杉) or a place's name ends
+    as (塔尔寺)."""
+    return [(start, w) for start, _, w, flag in tag_words(text)
+            if flag.startswith("nr") and len(w) > 1 and not _PLACE_END.search(w)
+            and not is_filed_but_not_as_people(w)]
+
+
+# The last character of a place's or a building's name, never of a person's.
+_PLACE_END = re.compile(r"[寺庙宫塔山河湖江路街桥区县市省村镇乡馆园楼]$")
+
+
+def held_by_another(question: str, answer: str, sentence: str) -> bool:
+    """Whether the answer belongs to someone other than the person the question asks about:
+    the sentence names that person, but the answer's clause names someone else and not them
+    (杨美琴跑了多少时间 ↔ 基普罗蒂奇以1小时03分41秒的成绩夺得冠军，…杨美琴…分获第二名).
+    Question and sentence are normalised."""
+    asked = {w for _, w in _people(question)}
+    at = sentence.find(answer) if asked and answer else -1
+    if at < 0:
+        return False
+    people = _people(sentence)
+    if not any(w in asked for _, w in people):
+        return False
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence)]
+    start = max((b for b in breaks if b <= at), default=0)
+    end = min((b for b in breaks if b > at), default=len(sentence))
+    inside = {w for i, w in people if start <= i < end}
+    return bool(inside) and not inside & asked
 
 
 def _spans(sentence: str, pattern: re.Pattern[str], group: int = 0) -> list[Span]:

@@ -44,9 +44,18 @@ def is_noun(word: str) -> bool:
 
 
 @cache
-def _filed() -> frozenset[str]:
-    """Every word 词林 files, in any class."""
-    return frozenset(w for _, words in cilin_leaves() for w in words)
+def _filed() -> dict[str, frozenset[str]]:
+    """Every word 词林 files, in any class → the classes (A people, B things …) it is under."""
+    out: dict[str, set[str]] = {}
+    for code, words in cilin_leaves():
+        for word in words:
+            out.setdefault(word, set()).add(code[0])
+    return {word: frozenset(classes) for word, classes in out.items()}
+
+
+def is_filed_but_not_as_people(word: str) -> bool:
+    """Whether 词林 files the word, and never among people (冷杉, a tree jieba tags a name)."""
+    return word in _filed() and "A" not in _filed()[word]
 
 
 def is_filed_only_as_non_noun(word: str) -> bool:

@@ -170,14 +170,33 @@ def test_a_figure_only_the_subtitle_gives_is_answered_from_the_subtitle(invented
 
 
 def test_only_a_subtitle_adding_a_figure_is_a_sentence_of_its_own(invented):
-    # 工期45天 is written nowhere else; 张立新、王秀兰分获男女组冠军 sums up the body, whose
+    # 工期45天 is written nowhere else; 孙志刚、王秀兰分获男女组冠军 sums up the body, whose
     # sentences say it in full, and would outrank them.
     def sentences(question):
         return {c.text for c in read(question, invented).candidates}
 
     assert "3条公交线路绕行工期45天" in sentences("临江大桥工期多长？")
-    assert not any("分获" in s for s in sentences("城南长跑赛男子组冠军是谁？"))
-    assert answer("城南长跑赛男子组冠军是谁？", invented).answer == "张立新"
+    assert "孙志刚、王秀兰分获男女组冠军" not in sentences("城南长跑赛男子组冠军是谁？")
+    assert answer("城南长跑赛男子组冠军是谁？", invented).answer == "孙志刚"
+
+
+def test_a_figure_of_someone_else_is_no_answer_about_the_person_asked(invented):
+    # The sentence names 王建国, but the time stands in the winner's clause.
+    assert answer("城南长跑赛男子组亚军王建国跑了多少时间？", invented).answer is None
+    assert answer("城南长跑赛男子组冠军孙志刚跑了多少时间？", invented).answer == "31分05秒"
+
+
+@pytest.mark.parametrize(("question", "answer_", "sentence", "held"), [
+    ("亚军杨美琴跑了多少时间", "1小时03分41秒",
+     "基普罗蒂奇以1小时03分41秒的成绩夺得冠军，阿贝贝和杨美琴分获第二、三名。", True),
+    ("基普罗蒂奇跑了多少时间", "1小时03分41秒",
+     "基普罗蒂奇以1小时03分41秒的成绩夺得冠军，阿贝贝和杨美琴分获第二、三名。", False),
+    ("冷杉长在多高的地方", "100米", "冷杉和红豆杉生长在海拔100米以上，王建国说。", False),
+])
+def test_an_answer_in_another_persons_clause_is_held_by_them(question, answer_, sentence, held):
+    from retrieval.extract import held_by_another
+
+    assert held_by_another(question, answer_, sentence) is held
 
 
 def test_a_measure_asked_is_not_answered_by_a_number_in_other_units(invented):
