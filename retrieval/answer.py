@@ -246,7 +246,7 @@ def answer(
     if reading is None:
         return Answer(question, None, None, "other", 0.0, None, None, [], _ms(start))
     text, qt, words, hits = reading.text, reading.qt, reading.words, reading.hits
-    ranked = rank(reading)
+    ranked = _post_holder_first(reading, rank(reading))
     best = ranked[0] if ranked else None
     shown = hits[:k]
     if conversation is not None:
@@ -342,7 +342,11 @@ def ruled_out(reading: Reading, support: Support) -> bool:
         return not support.typed
     if reading.byline or qt.qtype not in _NAMED:
         return False
-    if qt.qtype == "person" and _deputy_only(reading.text, support.text):
+    if qt.qtype == "person" and (
+        _deputy_only(reading.text, support.text)
+        or _post_not_held(reading.text, normalize(support.short), normalize(support.sentence),
+                          normalize(support.paragraph))
+    ):
         return True
     short = support.short
     return (qt.qtype == "person" and re.search(r"\d", short) is not None) or not (
@@ -427,6 +431,73 @@ def _deputy_only(question: str, text: str) -> bool:
         if at and all(text[i - 1 : i] == "副" for i in at):
             return True
     return False
+
+
+# Any post a question may ask the holder of, a deputy's too (副校长, 厂长, 馆长, 董事长).
+_ANY_POST = re.compile(
+    r"副?(?:[省市县区州部厅局处科校院馆厂社行站所队会]长|书记|主任|主席|董事长|总经理|经理|"
+    r"总裁|理事长|总监)"
+)
+
+
+def _post_holder_first(reading: Reading, ranked: list[Candidate]) -> list[Candidate]:
+    """For a who-question naming a post, the best sentence whose answer holds that post first
+    (市教育局局长是谁: 市教育局局长张宏伟表示… before a sentence on 副局长李志刚), when the
+    best one's answer holds no such post; the ranking as it is otherwise."""
+    qt, text = reading.qt, reading.text
+    if qt.qtype != "person" or not _ANY_POST.search(text) or not ranked:
+        return ranked
+
+    def holds(c: Candidate, owned: bool) -> bool:
+        short = extract.extract(text, qt, c.text, reading.probe.weights)
+        if not short or re.search(r"\d", short) or not extract.could_name(short):
+            return False  # no name: 2030年2月至4月任 is when, not who
+        return not _post_not_held(
+            text, normalize(short), normalize(c.text), owned=owned)
+
+    if holds(ranked[0], False):
+        return ranked
+    # Another sentence is read only when it names the post and whose it is.
+    holder = next((c for c in ranked[1:] if holds(c, True)), None)
+    return ranked if holder is None else [holder, *(c for c in ranked if c is not holder)]
+
+
+_OWNER_CHARS = 3  # 教育局 / 五小学 / 管委会: the end of a body's name tells it from others
+_QUESTION_WORD = re.compile(r"哪|什么|谁|几|多少")
+
+
+def _post_not_held(
+    question: str, answer: str, sentence: str, paragraph: str = "", *, owned: bool = False
+) -> bool:
+    """Whether a who-question names a post (城北热源厂厂长是谁, 市科技局副局长是谁) that the
+    answer's clause of the (normalised) sentence does not give the person (郑永清察看了…,
+    市科技局局长赵德明: no deputy), nor its `paragraph` anyone (a life's sentences leave the
+    person to the first: 林晓川，男… 2030年任临江市副市长). Someone else's post does not answer
+    for the one asked. `owned`: the clause must also say whose post it is (below)."""
+    posts = [m.group() for m in _ANY_POST.finditer(question)]
+    at = sentence.find(answer) if posts and answer else -1
+    if at < 0:
+        return False
+    post = posts[-1]
+    breaks = [m.end() for m in re.finditer(r"[，,；;。！!？?]", sentence)]
+    start = max((b for b in breaks if b <= at), default=0)
+    end = min((b for b in breaks if b > at), default=len(sentence))
+    clause = sentence[start:end]
+    if not _holds_post(post, clause):
+        return not _holds_post(post, paragraph)
+    if not owned:
+        return False
+    # Whose post: the body written before it (…草原局 in 市林业和草原局局长, …五小学) is in the
+    # clause, or 市科技局局长赵德明 would stand for every 局长.
+    owner = question[: question.rfind(post)].removesuffix("的")[-_OWNER_CHARS:]
+    return not _QUESTION_WORD.search(owner) and owner not in clause
+
+
+def _holds_post(post: str, text: str) -> bool:
+    """Whether the text writes the post, a deputy's only when the post is one (副局长 is no
+    局长)."""
+    return any(post.startswith("副") or text[m.start() - 1 : m.start()] != "副"
+               for m in re.finditer(post, text))
 
 
 def _ordinals(text: str) -> set[tuple[str, int]]:

@@ -199,6 +199,30 @@ def test_an_answer_in_another_persons_clause_is_held_by_them(question, answer_, 
     assert held_by_another(question, answer_, sentence) is held
 
 
+@pytest.mark.parametrize(("question", "expected"), [
+    ("市水务局局长是谁？", "马志强"),  # not the deputy who chaired the meeting
+    ("市水务局副局长是谁？", "李建华"),
+    ("市水务局办公室主任是谁？", None),  # a post the report gives no one
+])
+def test_a_post_asked_is_answered_by_its_holder_or_not_at_all(invented, question, expected):
+    assert answer(question, invented).answer == expected
+
+
+@pytest.mark.parametrize(("question", "answer_", "sentence", "owned", "not_held"), [
+    ("城北热源厂厂长是谁", "郑永清", "在城北热源厂，郑永清察看了锅炉检修。", False, True),
+    ("市科技局副局长是谁", "赵德明", "市科技局局长赵德明介绍了情况。", False, True),
+    ("市科技局局长是谁", "赵德明", "市科技局局长赵德明介绍了情况。", False, False),
+    ("市林业局局长是谁", "赵德明", "市科技局局长赵德明介绍了情况。", False, False),
+    ("市林业局局长是谁", "赵德明", "市科技局局长赵德明介绍了情况。", True, True),  # whose post
+])
+def test_a_post_is_held_only_where_the_answers_clause_gives_it(
+    question, answer_, sentence, owned, not_held
+):
+    from retrieval.answer import _post_not_held
+
+    assert _post_not_held(question, answer_, sentence, owned=owned) is not_held
+
+
 def test_a_measure_asked_is_not_answered_by_a_number_in_other_units(invented):
     # 多杰才让跑了多少时间 over …多杰才让分获第二、三名: the paired rank is no duration.
     reading = read("周文远跑了多少时间？", invented, k=10)
