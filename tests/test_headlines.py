@@ -254,6 +254,83 @@ def test_item_whose_headline_was_read_as_the_kicker_of_the_article_before_is_spl
     }
 
 
+# The item's headline taken whole for the headline of the article it was printed after (H,
+# housing, then R, the river item with no byline), whose own headline h is left over.
+_TAKEN_LAYOUTS = {
+    "two-block item headline after the article's": "H R M h m r rs",
+    "two-block item headline before the article's": "M H R r rs m h",
+    "one-block item headline": "H R M r m h",
+}
+
+
+@pytest.mark.parametrize("layout", _TAKEN_LAYOUTS.values(), ids=_TAKEN_LAYOUTS.keys())
+def test_item_whose_headline_was_taken_for_the_article_befores_is_split_off(layout):
+    """The article an item was printed after takes the item's headline, which leans to the
+    item's paragraph, and leaves its own (which leans to its paragraphs) unattached: split
+    there, each article gets its own headline."""
+    blocks = {
+        "M": _body(*METRO),
+        "R": _body("", RIVER[1]),
+        "H": _body(*HOUSING),
+        "m": "地铁1号线二期工程下月开通",
+        "r": "湟水河畔新增3处亲水平台",
+        "rs": "总面积约2000平方米 本月底前开放",
+        "h": "老旧小区改造跑出加速度",
+    }
+    page = parse_page(_page(*(blocks[name] for name in layout.split())))
+    got = {a.byline: (a.title, a.paragraphs) for a in page.articles}
+    assert len(page.articles) == 3
+    assert got == {
+        HOUSING[0]: ("老旧小区改造跑出加速度", HOUSING[1]),
+        None: ("湟水河畔新增3处亲水平台", RIVER[1]),
+        METRO[0]: ("地铁1号线二期工程下月开通", METRO[1]),
+    }
+
+
+FLOWERS = [
+    "本月以来，西宁街头新添多处花卉景观，市园林部门在主干道两侧和广场摆放鲜花，扮靓城市，"
+    "迎接八方游客。"
+]
+# The item F (flowers, no byline) printed after H (housing) or M (metro), its one-block
+# headline f read as the last block of that article's headline; no block is left over.
+_THIRD_BLOCK_LAYOUTS = {
+    "after a kicker and title": ("H F M k h f m", ("聚焦民生实事", "老旧小区改造跑出加速度", None)),
+    "after a title and subtitle": (
+        "H F M h hs f m",
+        (None, "老旧小区改造跑出加速度", "已完工小区居民满意度达95%以上"),
+    ),
+    "at the page foot": ("M H F mk m k h f", ("聚焦民生实事", "老旧小区改造跑出加速度", None)),
+}
+
+
+@pytest.mark.parametrize(
+    ("layout", "housing"), _THIRD_BLOCK_LAYOUTS.values(), ids=_THIRD_BLOCK_LAYOUTS.keys()
+)
+def test_item_whose_headline_was_read_as_the_third_block_of_the_article_befores_is_split_off(
+    layout, housing
+):
+    """An item's one-block headline read as the subtitle of a three-block headline leans to the
+    item's paragraph, and the two blocks the article keeps share nothing with it: the item is
+    split off with its headline."""
+    blocks = {
+        "M": _body(*METRO),
+        "F": _body("", FLOWERS),
+        "H": _body(*HOUSING),
+        "m": "地铁1号线二期工程下月开通",
+        "mk": "市交通运输局发布消息",
+        "f": "西宁街头花卉景观扮靓城市",
+        "h": "老旧小区改造跑出加速度",
+        "hs": "已完工小区居民满意度达95%以上",
+        "k": "聚焦民生实事",
+    }
+    page = parse_page(_page(*(blocks[name] for name in layout.split())))
+    got = {a.byline: ((a.kicker, a.title, a.subtitle), a.paragraphs) for a in page.articles}
+    assert len(page.articles) == 3
+    assert got[HOUSING[0]] == (housing, HOUSING[1])
+    assert got[None] == ((None, "西宁街头花卉景观扮靓城市", None), FLOWERS)
+    assert got[METRO[0]][1] == METRO[1]
+
+
 def test_subtitle_repeating_a_later_paragraph_does_not_split_its_article():
     """A subtitle drawn from its article's last paragraph shares more with that paragraph than
     with the lede, and the page has a block left over, but the subtitle is the article's own:
