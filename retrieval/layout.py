@@ -592,7 +592,7 @@ def split_unsigned(
                     or (
                         moved
                         and (
-                            (kept and not any(g & after for g in kept))
+                            (kept and all(_says_nothing_of(g, before, after, 1) for g in kept))
                             or any(len(grams[j] & before) > len(grams[j] & after) for j in loose)
                         )
                     )
@@ -603,7 +603,13 @@ def split_unsigned(
                 if split.score <= (best[0] if best else found).score:
                     continue
                 heads_new, heads_kept = set(split.groups[a + 1]), set(split.groups[a])
-                clean = not any(bigrams(parts.heads[j].text) & after for j in heads_kept)
+                # A kicker is often drawn from a later paragraph of its own article: split off,
+                # the headline kept may share no word at all with the paragraphs after.
+                slack = 0 if kicker in heads_new else 1
+                clean = all(
+                    _says_nothing_of(bigrams(parts.heads[j].text), before, after, slack)
+                    for j in heads_kept
+                )
                 if heads_new & loose or (
                     heads_new & moved
                     and (
@@ -617,6 +623,14 @@ def split_unsigned(
         found, parts, a, k = best
         log.info("article %d split at paragraph %d: a headline block leaning there heads it", a, k)
     return parts, found
+
+
+def _says_nothing_of(grams: set[str], before: set[str], after: set[str], slack: int) -> bool:
+    """Whether a headline block, by its bigrams, says nothing of the paragraphs `after` a split:
+    it shares none with them, or up to `slack` (a figure, a common word such as 公园) while
+    sharing more with the paragraphs `before`."""
+    shared = len(grams & after)
+    return shared == 0 or (shared <= slack and len(grams & before) > shared)
 
 
 def parse_page(text: str, model: HeadlineModel | None = None) -> Page:

@@ -291,30 +291,35 @@ FLOWERS = [
     "本月以来，西宁街头新添多处花卉景观，市园林部门在主干道两侧和广场摆放鲜花，扮靓城市，"
     "迎接八方游客。"
 ]
+# The same item with a figure the housing report's subtitle holds too (95).
+FLOWERS_95 = [
+    "本月以来，西宁街头新添95处花卉景观，市园林部门在主干道两侧和广场摆放鲜花，扮靓城市。"
+]
+_KICKED = ("聚焦民生实事", "老旧小区改造跑出加速度", None)
+_SUBTITLED = (None, "老旧小区改造跑出加速度", "已完工小区居民满意度达95%以上")
 # The item F (flowers, no byline) printed after H (housing) or M (metro), its one-block
 # headline f read as the last block of that article's headline; no block is left over.
 _THIRD_BLOCK_LAYOUTS = {
-    "after a kicker and title": ("H F M k h f m", ("聚焦民生实事", "老旧小区改造跑出加速度", None)),
-    "after a title and subtitle": (
-        "H F M h hs f m",
-        (None, "老旧小区改造跑出加速度", "已完工小区居民满意度达95%以上"),
-    ),
-    "at the page foot": ("M H F mk m k h f", ("聚焦民生实事", "老旧小区改造跑出加速度", None)),
+    "after a kicker and title": ("H F M k h f m", FLOWERS, _KICKED),
+    "after a title and subtitle": ("H F M h hs f m", FLOWERS, _SUBTITLED),
+    "a figure in the item and the subtitle": ("H F M h hs f m", FLOWERS_95, _SUBTITLED),
+    "at the page foot": ("M H F mk m k h f", FLOWERS, _KICKED),
 }
 
 
 @pytest.mark.parametrize(
-    ("layout", "housing"), _THIRD_BLOCK_LAYOUTS.values(), ids=_THIRD_BLOCK_LAYOUTS.keys()
+    ("layout", "item", "housing"), _THIRD_BLOCK_LAYOUTS.values(), ids=_THIRD_BLOCK_LAYOUTS.keys()
 )
 def test_item_whose_headline_was_read_as_the_third_block_of_the_article_befores_is_split_off(
-    layout, housing
+    layout, item, housing
 ):
     """An item's one-block headline read as the subtitle of a three-block headline leans to the
-    item's paragraph, and the two blocks the article keeps share nothing with it: the item is
+    item's paragraph, and the two blocks the article keeps say nothing of it (they share no
+    word with it, or one figure while sharing more with their own paragraphs): the item is
     split off with its headline."""
     blocks = {
         "M": _body(*METRO),
-        "F": _body("", FLOWERS),
+        "F": _body("", item),
         "H": _body(*HOUSING),
         "m": "地铁1号线二期工程下月开通",
         "mk": "市交通运输局发布消息",
@@ -327,7 +332,7 @@ def test_item_whose_headline_was_read_as_the_third_block_of_the_article_befores_
     got = {a.byline: ((a.kicker, a.title, a.subtitle), a.paragraphs) for a in page.articles}
     assert len(page.articles) == 3
     assert got[HOUSING[0]] == (housing, HOUSING[1])
-    assert got[None] == ((None, "西宁街头花卉景观扮靓城市", None), FLOWERS)
+    assert got[None] == ((None, "西宁街头花卉景观扮靓城市", None), item)
     assert got[METRO[0]][1] == METRO[1]
 
 
