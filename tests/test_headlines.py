@@ -362,6 +362,23 @@ def test_kicker_drawn_from_a_later_paragraph_of_its_own_article_does_not_split_i
     assert len(page.articles) == 3
 
 
+def test_kicker_drawn_from_a_later_paragraph_sharing_one_word_with_the_headline_stays():
+    """A typeset page (tests/data articles) whose heating report's kicker repeats its last
+    paragraph (相关部门将组织开展供热质量专项检查), while its title and subtitle share a
+    single word with that paragraph: the one shared word an item's split allows does not
+    count when the block split off would be the kicker, so the report stays whole."""
+    text = (DATA / "kicker_from_own_paragraph_shared_word_page.txt").read_text(encoding="utf-8")
+    page = parse_page(text)
+    assert len(page.articles) == 4
+    heating = page.articles[2]
+    assert (heating.kicker, heating.title, heating.subtitle, len(heating.paragraphs)) == (
+        "相关部门将组织开展供热质量专项检查",
+        "冬季供暖今起全面启动",
+        "并开通24小时服务热线",
+        3,
+    )
+
+
 def test_phrase_space_in_a_headline_is_kept():
     page = parse_page(_page(_body(*METRO), "二期工程下月开通 新增车站8座"))
     assert page.articles[0].title == "二期工程下月开通 新增车站8座"
