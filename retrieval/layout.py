@@ -554,42 +554,68 @@ def split_unsigned(
     Nothing in the layout marks where such an item starts; the page's headlines do. A reading
     of the bodies that splits an article at a paragraph is kept when the best assignment of
     the headline blocks scores higher with it than without and the new article's headline
-    holds either of two blocks, tried only at boundaries where one of them shares more words
-    with the paragraphs after the split than with those before it:
+    holds a block leaning after the split (sharing more words with the paragraphs after it
+    than with those before), either
 
     - a block left unattached before: a headline group no article takes implies a missing
       article (the new headline may bring blocks the merged article had taken with it);
-    - the merged article's kicker, leaning after the split: the item's whole headline read
-      as a kicker of the article it was printed after, so that no block is left over. Then
-      the headline the merged article keeps must share no word with the paragraphs split
-      off: an article's later paragraphs go on about what its headline says, an item's not.
+    - or a block of the merged article's own headline: the item's headline read as part of
+      the headline of the article it was printed after. Then either the merged article's
+      headline moves to a block left unattached before (the item's whole headline taken for
+      the article's, the article's own left over), or no block is left over and the headline
+      the merged article keeps shares no word with the paragraphs split off (an article's
+      later paragraphs go on about what its headline says, an item's not) and is more than
+      a lone title, unless the block split off was its kicker: a subtitle often repeats a
+      later paragraph of its own article under a one-block title (王东讲话 李强主持), while
+      an item's one-block headline read as the third block of a headline leaves two.
 
-    Other blocks do not split: a subtitle (or a kicker drawn from the text) often repeats
-    one of its own article's later paragraphs, and taking it off the headline alone would
-    split a real article. One split at a time, the best first, while one pays.
+    One split at a time, the best first, while one pays. Only boundaries where such a split
+    can be accepted are scored: scoring a page's headlines is what costs.
     """
     found = best_assignment(parts.heads, parts.spans, model)
     while True:
         best: tuple[Assignment, PageParts, int, int] | None = None
+        loose = set(found.unattached)
         for a, article in enumerate(parts.articles):
+            own = list(found.groups[a])
             headline = found.headlines[a]
-            kicker = found.groups[a][0] if headline and headline.kicker else None
-            blocks = [j for j in (*found.unattached, kicker) if j is not None]
-            grams = [(j, bigrams(parts.heads[j].text)) for j in blocks]
+            kicker = own[0] if headline and headline.kicker else None
+            grams = {j: bigrams(parts.heads[j].text) for j in (*loose, *own)}
             for k in range(1, len(article.paragraphs)):
                 before = bigrams("".join(article.paragraphs[:k]))
                 after = bigrams("".join(article.paragraphs[k:]))
-                leaning = {j for j, g in grams if len(g & after) > len(g & before)}
-                if not leaning:
+                leaning = {j for j, g in grams.items() if len(g & after) > len(g & before)}
+                moved = leaning - loose
+                kept = [grams[j] for j in own if j not in leaning]
+                if not (
+                    leaning & loose
+                    or (
+                        moved
+                        and (
+                            (kept and all(_says_nothing_of(g, before, after, 1) for g in kept))
+                            or any(len(grams[j] & before) > len(grams[j] & after) for j in loose)
+                        )
+                    )
+                ):
                     continue
                 candidate = split_article(parts, a, k)
                 split = best_assignment(candidate.heads, candidate.spans, model)
                 if split.score <= (best[0] if best else found).score:
                     continue
-                heads_new = set(split.groups[a + 1])
-                if heads_new & set(found.unattached) or (
-                    kicker in heads_new & leaning
-                    and not any(bigrams(parts.heads[j].text) & after for j in split.groups[a])
+                heads_new, heads_kept = set(split.groups[a + 1]), set(split.groups[a])
+                # A kicker is often drawn from a later paragraph of its own article: split off,
+                # the headline kept may share no word at all with the paragraphs after.
+                slack = 0 if kicker in heads_new else 1
+                clean = all(
+                    _says_nothing_of(bigrams(parts.heads[j].text), before, after, slack)
+                    for j in heads_kept
+                )
+                if heads_new & loose or (
+                    heads_new & moved
+                    and (
+                        heads_kept & loose
+                        or (clean and (kicker in heads_new or len(heads_kept) > 1))
+                    )
                 ):
                     best = split, candidate, a, k
         if best is None:
@@ -597,6 +623,14 @@ def split_unsigned(
         found, parts, a, k = best
         log.info("article %d split at paragraph %d: a headline block leaning there heads it", a, k)
     return parts, found
+
+
+def _says_nothing_of(grams: set[str], before: set[str], after: set[str], slack: int) -> bool:
+    """Whether a headline block, by its bigrams, says nothing of the paragraphs `after` a split:
+    it shares none with them, or up to `slack` (a figure, a common word such as 公园) while
+    sharing more with the paragraphs `before`."""
+    shared = len(grams & after)
+    return shared == 0 or (shared <= slack and len(grams & before) > shared)
 
 
 def parse_page(text: str, model: HeadlineModel | None = None) -> Page:

@@ -254,6 +254,88 @@ def test_item_whose_headline_was_read_as_the_kicker_of_the_article_before_is_spl
     }
 
 
+# The item's headline taken whole for the headline of the article it was printed after (H,
+# housing, then R, the river item with no byline), whose own headline h is left over.
+_TAKEN_LAYOUTS = {
+    "two-block item headline after the article's": "H R M h m r rs",
+    "two-block item headline before the article's": "M H R r rs m h",
+    "one-block item headline": "H R M r m h",
+}
+
+
+@pytest.mark.parametrize("layout", _TAKEN_LAYOUTS.values(), ids=_TAKEN_LAYOUTS.keys())
+def test_item_whose_headline_was_taken_for_the_article_befores_is_split_off(layout):
+    """The article an item was printed after takes the item's headline, which leans to the
+    item's paragraph, and leaves its own (which leans to its paragraphs) unattached: split
+    there, each article gets its own headline."""
+    blocks = {
+        "M": _body(*METRO),
+        "R": _body("", RIVER[1]),
+        "H": _body(*HOUSING),
+        "m": "地铁1号线二期工程下月开通",
+        "r": "湟水河畔新增3处亲水平台",
+        "rs": "总面积约2000平方米 本月底前开放",
+        "h": "老旧小区改造跑出加速度",
+    }
+    page = parse_page(_page(*(blocks[name] for name in layout.split())))
+    got = {a.byline: (a.title, a.paragraphs) for a in page.articles}
+    assert len(page.articles) == 3
+    assert got == {
+        HOUSING[0]: ("老旧小区改造跑出加速度", HOUSING[1]),
+        None: ("湟水河畔新增3处亲水平台", RIVER[1]),
+        METRO[0]: ("地铁1号线二期工程下月开通", METRO[1]),
+    }
+
+
+FLOWERS = [
+    "本月以来，西宁街头新添多处花卉景观，市园林部门在主干道两侧和广场摆放鲜花，扮靓城市，"
+    "迎接八方游客。"
+]
+# The same item with a figure the housing report's subtitle holds too (95).
+FLOWERS_95 = [
+    "本月以来，西宁街头新添95处花卉景观，市园林部门在主干道两侧和广场摆放鲜花，扮靓城市。"
+]
+_KICKED = ("聚焦民生实事", "老旧小区改造跑出加速度", None)
+_SUBTITLED = (None, "老旧小区改造跑出加速度", "已完工小区居民满意度达95%以上")
+# The item F (flowers, no byline) printed after H (housing) or M (metro), its one-block
+# headline f read as the last block of that article's headline; no block is left over.
+_THIRD_BLOCK_LAYOUTS = {
+    "after a kicker and title": ("H F M k h f m", FLOWERS, _KICKED),
+    "after a title and subtitle": ("H F M h hs f m", FLOWERS, _SUBTITLED),
+    "a figure in the item and the subtitle": ("H F M h hs f m", FLOWERS_95, _SUBTITLED),
+    "at the page foot": ("M H F mk m k h f", FLOWERS, _KICKED),
+}
+
+
+@pytest.mark.parametrize(
+    ("layout", "item", "housing"), _THIRD_BLOCK_LAYOUTS.values(), ids=_THIRD_BLOCK_LAYOUTS.keys()
+)
+def test_item_whose_headline_was_read_as_the_third_block_of_the_article_befores_is_split_off(
+    layout, item, housing
+):
+    """An item's one-block headline read as the subtitle of a three-block headline leans to the
+    item's paragraph, and the two blocks the article keeps say nothing of it (they share no
+    word with it, or one figure while sharing more with their own paragraphs): the item is
+    split off with its headline."""
+    blocks = {
+        "M": _body(*METRO),
+        "F": _body("", item),
+        "H": _body(*HOUSING),
+        "m": "地铁1号线二期工程下月开通",
+        "mk": "市交通运输局发布消息",
+        "f": "西宁街头花卉景观扮靓城市",
+        "h": "老旧小区改造跑出加速度",
+        "hs": "已完工小区居民满意度达95%以上",
+        "k": "聚焦民生实事",
+    }
+    page = parse_page(_page(*(blocks[name] for name in layout.split())))
+    got = {a.byline: ((a.kicker, a.title, a.subtitle), a.paragraphs) for a in page.articles}
+    assert len(page.articles) == 3
+    assert got[HOUSING[0]] == (housing, HOUSING[1])
+    assert got[None] == ((None, "西宁街头花卉景观扮靓城市", None), item)
+    assert got[METRO[0]][1] == METRO[1]
+
+
 def test_subtitle_repeating_a_later_paragraph_does_not_split_its_article():
     """A subtitle drawn from its article's last paragraph shares more with that paragraph than
     with the lede, and the page has a block left over, but the subtitle is the article's own:
@@ -278,6 +360,23 @@ def test_kicker_drawn_from_a_later_paragraph_of_its_own_article_does_not_split_i
         (None, "我市全力推进绿色算力产业发展", 3),
     ]
     assert len(page.articles) == 3
+
+
+def test_kicker_drawn_from_a_later_paragraph_sharing_one_word_with_the_headline_stays():
+    """A typeset page (tests/data articles) whose heating report's kicker repeats its last
+    paragraph (相关部门将组织开展供热质量专项检查), while its title and subtitle share a
+    single word with that paragraph: the one shared word an item's split allows does not
+    count when the block split off would be the kicker, so the report stays whole."""
+    text = (DATA / "kicker_from_own_paragraph_shared_word_page.txt").read_text(encoding="utf-8")
+    page = parse_page(text)
+    assert len(page.articles) == 4
+    heating = page.articles[2]
+    assert (heating.kicker, heating.title, heating.subtitle, len(heating.paragraphs)) == (
+        "相关部门将组织开展供热质量专项检查",
+        "冬季供暖今起全面启动",
+        "并开通24小时服务热线",
+        3,
+    )
 
 
 def test_phrase_space_in_a_headline_is_kept():
